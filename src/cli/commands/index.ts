@@ -1,0 +1,6 @@
+/** Registry of CLI commands, in the order `foilopt --help` lists them. */
+import type { CommandSpec } from '../command';
+import { geometryCommand } from './geometry';
+import { airfoilsCommand } from './airfoils';
+
+export const commands: CommandSpec[] = [geometryCommand, airfoilsCommand];

@@ -1,0 +1,232 @@
+/**
+ * Bezier airfoil: one Bezier curve of degree d = nc - 1 per surface (nc control points per side),
+ * from the leading edge P_0 = (0, 0) to the trailing edge P_d = (1, +-teGap/2):
+ *   P(t) = sum_{j=0}^{d} B_j(t) P_j,  B_j(t) = binom(d, j) t^j (1-t)^(d-j),  0 <= t <= 1.
+ * The first interior control point is P_1 = (0, y_1), which makes the LE tangent vertical on both
+ * surfaces (a round LE; the radius of curvature there is d/(d-1) * y_1^2 / x_2 per surface). Variables, upper side first: y_1, then (x_j, y_j) for j = 2..d-1; then the
+ * lower side likewise; then teGap. Nodes: the curves sampled at cosine-spaced t (Selig order).
+ * The coordinates are linear in the variables, so the Jacobian is the Bernstein basis.
+ */
+import { FoiloptError } from '../../errors';
+import type { Airfoil } from '../types';
+import {
+  checkParams,
+  checkPointsPerSide,
+  cosineSpacing,
+  DEFAULT_POINTS_PER_SIDE,
+  emptyJacobian,
+  seligIndex,
+} from './common';
+import { fitByDistance } from './fit';
+import { nacaAirfoil } from './naca';
+import type { CoordinateJacobian, FitResult, Parametrization } from './types';
+
+/** Default number of control points per side (LE and TE points included). */
+export const BEZIER_DEFAULT_CONTROL_POINTS = 6;
+
+/** Options of the Bezier parametrization. */
+export interface BezierOptions {
+  /** control points per side, LE and TE included (4..16, default 6: a quintic per side) */
+  controlPointsPerSide?: number;
+  /** nodes per surface, LE and TE included (default 100) */
+  pointsPerSide?: number;
+}
+
+/** Bernstein polynomials of degree d at t, written into out[0..d]. */
+export function bernstein(d: number, t: number, out: Float64Array): void {
+  out.fill(0, 0, d + 1);
+  out[0] = 1;
+  const u = 1 - t;
+  // de Casteljau-like build-up: degree k from degree k-1
+  for (let k = 1; k <= d; k++) {
+    let prev = 0;
+    for (let j = 0; j <= k; j++) {
+      const cur = out[j];
+      out[j] = u * cur + t * prev;
+      prev = cur;
+    }
+  }
+}
+
+/** Bezier parametrization (see the module comment); create with `bezier(options)`. */
+export class BezierParametrization implements Parametrization {
+  readonly name = 'bezier';
+  readonly nVars: number;
+  readonly varNames: readonly string[];
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  /** control points per side */
+  readonly controlPoints: number;
+  /** nodes per surface */
+  readonly pointsPerSide: number;
+  /** variables per side */
+  private readonly perSide: number;
+  /** Bernstein basis at the sampled t, row k = station k (d + 1 values) */
+  private readonly basis: Float64Array;
+  private initialCache?: Float64Array;
+
+  constructor(options: BezierOptions = {}) {
+    const nc = options.controlPointsPerSide ?? BEZIER_DEFAULT_CONTROL_POINTS;
+    if (!Number.isInteger(nc) || nc < 4 || nc > 16) {
+      throw new FoiloptError(`bezier: control points per side must be an integer 4..16, got ${nc}`);
+    }
+    const pps = options.pointsPerSide ?? DEFAULT_POINTS_PER_SIDE;
+    checkPointsPerSide(pps);
+    this.controlPoints = nc;
+    this.pointsPerSide = pps;
+    const d = nc - 1;
+    this.perSide = 1 + 2 * (nc - 3);
+    this.nVars = 2 * this.perSide + 1;
+    const names: string[] = [];
+    const lo: number[] = [];
+    const hi: number[] = [];
+    for (const side of ['upper', 'lower']) {
+      names.push(`${side}Y1`);
+      lo.push(side === 'upper' ? 1e-4 : -0.3);
+      hi.push(side === 'upper' ? 0.3 : -1e-4);
+      for (let j = 2; j <= d - 1; j++) {
+        names.push(`${side}X${j}`, `${side}Y${j}`);
+        lo.push(0, -0.5);
+        hi.push(1, 0.5);
+      }
+    }
+    names.push('teGap');
+    lo.push(0);
+    hi.push(0.05);
+    this.varNames = names;
+    this.lower = Float64Array.from(lo);
+    this.upper = Float64Array.from(hi);
+    const t = cosineSpacing(pps);
+    this.basis = new Float64Array(pps * (d + 1));
+    const row = new Float64Array(d + 1);
+    for (let k = 0; k < pps; k++) {
+      bernstein(d, t[k], row);
+      this.basis.set(row, k * (d + 1));
+    }
+  }
+
+  /**
+   * The fit to NACA 0012 with a sharp TE (computed once, from control points on its thickness
+   * distribution).
+   */
+  initial(): Float64Array {
+    if (!this.initialCache) {
+      const d = this.controlPoints - 1;
+      const p0 = new Float64Array(this.nVars);
+      for (let s = 0; s < 2; s++) {
+        const sign = s === 0 ? 1 : -1;
+        const o = s * this.perSide;
+        p0[o] = sign * 0.03;
+        for (let j = 2; j <= d - 1; j++) {
+          const xj = (j - 1) / (d - 1);
+          p0[o + 1 + 2 * (j - 2)] = xj;
+          p0[o + 2 + 2 * (j - 2)] = sign * 0.075 * Math.sqrt(xj) * (1.2 - xj);
+        }
+      }
+      this.initialCache = fitByDistance(this, nacaAirfoil('0012', 81, { sharpTrailingEdge: true }), p0).params;
+    }
+    return Float64Array.from(this.initialCache);
+  }
+
+  /** Control point j (0..d) of one side into out = [x, y]. */
+  private controlPoint(params: Float64Array, upperSide: boolean, j: number, out: Float64Array): void {
+    const d = this.controlPoints - 1;
+    const o = upperSide ? 0 : this.perSide;
+    const sign = upperSide ? 1 : -1;
+    if (j === 0) {
+      out[0] = 0;
+      out[1] = 0;
+    } else if (j === 1) {
+      out[0] = 0;
+      out[1] = params[o];
+    } else if (j === d) {
+      out[0] = 1;
+      out[1] = (sign * params[this.nVars - 1]) / 2;
+    } else {
+      out[0] = params[o + 1 + 2 * (j - 2)];
+      out[1] = params[o + 2 + 2 * (j - 2)];
+    }
+  }
+
+  /** Nodes: both curves at cosine-spaced t, Selig order. */
+  coordinates(params: Float64Array): Airfoil {
+    checkParams(this, params);
+    const pps = this.pointsPerSide;
+    const d = this.controlPoints - 1;
+    const x = new Float64Array(2 * pps - 1);
+    const y = new Float64Array(2 * pps - 1);
+    const cpx = new Float64Array(2 * (d + 1));
+    const cpy = new Float64Array(2 * (d + 1));
+    const pt = new Float64Array(2);
+    for (let s = 0; s < 2; s++) {
+      for (let j = 0; j <= d; j++) {
+        this.controlPoint(params, s === 0, j, pt);
+        cpx[s * (d + 1) + j] = pt[0];
+        cpy[s * (d + 1) + j] = pt[1];
+      }
+    }
+    for (let k = 0; k < pps; k++) {
+      const row = k * (d + 1);
+      for (let s = 0; s < 2; s++) {
+        let px = 0;
+        let py = 0;
+        for (let j = 0; j <= d; j++) {
+          px += this.basis[row + j] * cpx[s * (d + 1) + j];
+          py += this.basis[row + j] * cpy[s * (d + 1) + j];
+        }
+        const i = seligIndex(pps, k, s === 0);
+        x[i] = px;
+        y[i] = py;
+      }
+    }
+    return { name: `Bezier ${this.controlPoints}+${this.controlPoints}`, x, y, source: 'Bezier parametrization' };
+  }
+
+  /** Bernstein basis: d x/d x_j = d y/d y_j = B_j(t), d y/d teGap = +-B_d(t)/2. */
+  jacobian(params: Float64Array): CoordinateJacobian {
+    checkParams(this, params);
+    const pps = this.pointsPerSide;
+    const d = this.controlPoints - 1;
+    const nv = this.nVars;
+    const jac = emptyJacobian(2 * pps - 1, nv);
+    for (let k = 0; k < pps; k++) {
+      const row = k * (d + 1);
+      for (let s = 0; s < 2; s++) {
+        const i = seligIndex(pps, k, s === 0);
+        const o = s * this.perSide;
+        jac.dy[i * nv + o] += this.basis[row + 1];
+        for (let j = 2; j <= d - 1; j++) {
+          jac.dx[i * nv + o + 1 + 2 * (j - 2)] += this.basis[row + j];
+          jac.dy[i * nv + o + 2 + 2 * (j - 2)] += this.basis[row + j];
+        }
+        jac.dy[i * nv + nv - 1] += ((s === 0 ? 1 : -1) * this.basis[row + d]) / 2;
+      }
+    }
+    return jac;
+  }
+
+  /**
+   * Geometric Levenberg-Marquardt fit in the target's own frame (fitByDistance) in two stages:
+   * first only the y coordinates and teGap (control-point x frozen at initial()), then all
+   * variables from there.
+   */
+  fit(target: Airfoil): FitResult {
+    const p0 = this.initial();
+    const lower = Float64Array.from(this.lower);
+    const upper = Float64Array.from(this.upper);
+    for (let s = 0; s < 2; s++) {
+      for (let j = 2; j <= this.controlPoints - 2; j++) {
+        const v = s * this.perSide + 1 + 2 * (j - 2);
+        lower[v] = p0[v];
+        upper[v] = p0[v];
+      }
+    }
+    const stage1 = fitByDistance(this, target, p0, { lower, upper });
+    return fitByDistance(this, target, stage1.params);
+  }
+}
+
+/** Bezier parametrization with `controlPointsPerSide` control points per side (default 6). */
+export function bezier(options: BezierOptions = {}): BezierParametrization {
+  return new BezierParametrization(options);
+}
