@@ -31,7 +31,8 @@
  * solution): (1) XFOIL drops the d/dRet_bar of Uq (GCCON/Ret term) in the lag row; (2) at the Hk floors
  * of BLVAR, the CFT exponent/ln floors and the upwinding min(L^2, 15) cap XFOIL keeps the unfloored
  * slopes, we use zero; (3) TRCHEK2 sets d xi_T/d xi_trip = 0 when a trip upstream of the free
- * transition point wins by a rounding tie, we keep the exact value 1.
+ * transition point wins by a rounding tie, we keep the exact value 1; (4) XFOIL's DILW derivative has a
+ * sign error (laminar-wake dissipation, only active at very low Ret), we use the exact one.
  */
 
 import {
@@ -244,7 +245,7 @@ export class TransitionResult {
   xt_xi2 = 0;
   /** d xi_T / d xi_trip */
   xt_xf = 0;
-  /** @internal scratch station for the interpolated transition state */
+  /** interpolated transition state T of the last iterate (kinematics only: uk, theta, D, hkRaw, ret) */
   readonly tState = new BlStation();
 }
 
@@ -284,8 +285,9 @@ const c7 = new Float64Array(7);
 const c9 = new Float64Array(9);
 
 /**
- * Fill `st` for one station (XFOIL BLPRV + BLKIN + BLVAR(type)). `ampOrS` is nAmp on a laminar
- * station and s = sqrt(ctau) on a turbulent or wake station; `deltaStar` includes `wakeGap`.
+ * Fill `st` for one station (XFOIL BLPRV + BLKIN + BLVAR(type)); type LAMINAR (also for the
+ * similarity station), TURBULENT or WAKE. `ampOrS` is nAmp on a laminar station and s = sqrt(ctau)
+ * on a turbulent or wake station; `deltaStar` includes `wakeGap`; `ue` is the incompressible speed.
  */
 export function blStation(
   p: BlParams,
@@ -298,6 +300,7 @@ export function blStation(
   wakeGap: number,
   st: BlStation,
 ): void {
+  if (type === SIMILARITY) type = LAMINAR;
   st.xi = xi;
   if (type === LAMINAR) {
     st.nAmp = ampOrS;
@@ -658,8 +661,15 @@ function bldif(
 
     j1[0] = wu1 * zSa - zSl / s1;
     j1[1] =
-      zUpw * upwT1 + zDe * a.delta_th + zUs * a.us_th + zCq1 * a.cq_th + zCf1 * a.cf_th + zHk1 * a.hk_th + zRt * a.ret_th;
-    j1[2] = zD + zUpw * upwD1 + zDe * a.delta_ds + zUs * a.us_ds + zCq1 * a.cq_ds + zCf1 * a.cf_ds + zHk1 * a.hk_ds;
+      zUpw * upwT1 +
+      zDe * a.delta_th +
+      zUs * a.us_th +
+      zCq1 * a.cq_th +
+      zCf1 * a.cf_th +
+      zHk1 * a.hk_th +
+      zRt * a.ret_th;
+    j1[2] =
+      zD + zUpw * upwD1 + zDe * a.delta_ds + zUs * a.us_ds + zCq1 * a.cq_ds + zCf1 * a.cf_ds + zHk1 * a.hk_ds;
     j1[3] =
       -zUl / u1 +
       zUpw * upwU1 +
@@ -672,8 +682,15 @@ function bldif(
     j1[4] = -zDxi;
     j2[0] = upw * zSa + zSl / s2;
     j2[1] =
-      zUpw * upwT2 + zDe * b.delta_th + zUs * b.us_th + zCq2 * b.cq_th + zCf2 * b.cf_th + zHk2 * b.hk_th + zRt * b.ret_th;
-    j2[2] = zD + zUpw * upwD2 + zDe * b.delta_ds + zUs * b.us_ds + zCq2 * b.cq_ds + zCf2 * b.cf_ds + zHk2 * b.hk_ds;
+      zUpw * upwT2 +
+      zDe * b.delta_th +
+      zUs * b.us_th +
+      zCq2 * b.cq_th +
+      zCf2 * b.cf_th +
+      zHk2 * b.hk_th +
+      zRt * b.ret_th;
+    j2[2] =
+      zD + zUpw * upwD2 + zDe * b.delta_ds + zUs * b.us_ds + zCq2 * b.cq_ds + zCf2 * b.cf_ds + zHk2 * b.hk_ds;
     j2[3] =
       zUl / u2 +
       zUpw * upwU2 +
@@ -810,13 +827,35 @@ function bldif(
     const zU1 = -zUl / u1;
     const zU2 = zUl / u2;
     j1[10] = zDi1 * a.di_s;
-    j1[11] = zHs1 * a.hs_th + zCf1 * a.cf_th + zDi1 * a.di_th + zT1 + 0.5 * (zHca * a.hss_th + zHa * a.h_th) + zUpw * upwT1;
-    j1[12] = zHs1 * a.hs_ds + zCf1 * a.cf_ds + zDi1 * a.di_ds + 0.5 * (zHca * a.hss_ds + zHa * a.h_ds) + zUpw * upwD1;
+    j1[11] =
+      zHs1 * a.hs_th +
+      zCf1 * a.cf_th +
+      zDi1 * a.di_th +
+      zT1 +
+      0.5 * (zHca * a.hss_th + zHa * a.h_th) +
+      zUpw * upwT1;
+    j1[12] =
+      zHs1 * a.hs_ds +
+      zCf1 * a.cf_ds +
+      zDi1 * a.di_ds +
+      0.5 * (zHca * a.hss_ds + zHa * a.h_ds) +
+      zUpw * upwD1;
     j1[13] = zHs1 * a.hs_uk + zCf1 * a.cf_uk + zDi1 * a.di_uk + zU1 + 0.5 * (zHca * a.hss_uk) + zUpw * upwU1;
     j1[14] = zX1;
     j2[10] = zDi2 * b.di_s;
-    j2[11] = zHs2 * b.hs_th + zCf2 * b.cf_th + zDi2 * b.di_th + zT2 + 0.5 * (zHca * b.hss_th + zHa * b.h_th) + zUpw * upwT2;
-    j2[12] = zHs2 * b.hs_ds + zCf2 * b.cf_ds + zDi2 * b.di_ds + 0.5 * (zHca * b.hss_ds + zHa * b.h_ds) + zUpw * upwD2;
+    j2[11] =
+      zHs2 * b.hs_th +
+      zCf2 * b.cf_th +
+      zDi2 * b.di_th +
+      zT2 +
+      0.5 * (zHca * b.hss_th + zHa * b.h_th) +
+      zUpw * upwT2;
+    j2[12] =
+      zHs2 * b.hs_ds +
+      zCf2 * b.cf_ds +
+      zDi2 * b.di_ds +
+      0.5 * (zHca * b.hss_ds + zHa * b.h_ds) +
+      zUpw * upwD2;
     j2[13] = zHs2 * b.hs_uk + zCf2 * b.cf_uk + zDi2 * b.di_uk + zU2 + 0.5 * (zHca * b.hss_uk) + zUpw * upwU2;
     j2[14] = zX2;
   }
@@ -1276,7 +1315,13 @@ export function blTransition(
  * WAKE closures for the next interval). Writes sys.res, sys.az (upper), sys.a1 (lower), sys.a2
  * (wake), all with the usual 5 columns; sys.axf = 0.
  */
-export function teSystem(upper: BlStation, lower: BlStation, wake: BlStation, hTE: number, sys: BlSystem): void {
+export function teSystem(
+  upper: BlStation,
+  lower: BlStation,
+  wake: BlStation,
+  hTE: number,
+  sys: BlSystem,
+): void {
   const a1 = sys.a1;
   const a2 = sys.a2;
   const az = sys.az;

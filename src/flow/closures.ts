@@ -142,9 +142,11 @@ export function hst(hk: number, ret: number, me2: number, out: Float64Array): nu
     const hrHk = -1.0 / (ho - 1.0);
     const hrRt = ((1.0 - hr) / (ho - 1.0)) * hoRt;
     const a = 2.0 - HSMIN - 4.0 / rtz;
-    hs = ((a * hr * hr * 1.5) / (hk + 0.5) + HSMIN) + 4.0 / rtz;
+    hs = (a * hr * hr * 1.5) / (hk + 0.5) + HSMIN + 4.0 / rtz;
     hsHk = (-(a * hr * hr) * 1.5) / ((hk + 0.5) * (hk + 0.5)) + ((a * hr * 2.0 * 1.5) / (hk + 0.5)) * hrHk;
-    hsRt = ((a * hr * 2.0 * 1.5) / (hk + 0.5)) * hrRt + (((hr * hr * 1.5) / (hk + 0.5) - 1.0) * 4.0 * rtzRt) / (rtz * rtz);
+    hsRt =
+      ((a * hr * 2.0 * 1.5) / (hk + 0.5)) * hrRt +
+      (((hr * hr * 1.5) / (hk + 0.5) - 1.0) * 4.0 * rtzRt) / (rtz * rtz);
   } else {
     // separated branch
     const grt = Math.log(rtz);
@@ -153,8 +155,8 @@ export function hst(hk: number, ret: number, me2: number, out: Float64Array): nu
     const htmp = (0.007 * grt) / (rtmp * rtmp) + DHSINF / hk;
     const htmpHk = (-0.014 * grt) / (rtmp * rtmp * rtmp) - DHSINF / (hk * hk);
     const htmpRt =
-      ((-0.014 * grt) / (rtmp * rtmp * rtmp)) * (-hoRt - ((4.0 / (grt * grt)) / rtz) * rtzRt) +
-      ((0.007 / (rtmp * rtmp)) / rtz) * rtzRt;
+      ((-0.014 * grt) / (rtmp * rtmp * rtmp)) * (-hoRt - (4.0 / (grt * grt) / rtz) * rtzRt) +
+      (0.007 / (rtmp * rtmp) / rtz) * rtzRt;
     hs = hdif * hdif * htmp + HSMIN + 4.0 / rtz;
     hsHk = hdif * 2.0 * htmp + hdif * hdif * htmpHk;
     hsRt = hdif * hdif * htmpRt - (4.0 / (rtz * rtz)) * rtzRt + hdif * 2.0 * htmp * -hoRt;
@@ -182,7 +184,7 @@ export function cfl(hk: number, ret: number, _me2: number, out: Float64Array): n
   } else {
     const tmp = 1.0 - 1.0 / (hk - 4.5);
     cf = (0.015 * tmp * tmp - 0.07) / ret;
-    cfHk = ((0.015 * tmp * 2.0) / ((hk - 4.5) * (hk - 4.5))) / ret;
+    cfHk = (0.015 * tmp * 2.0) / ((hk - 4.5) * (hk - 4.5)) / ret;
   }
   out[0] = cf;
   out[1] = cfHk;
@@ -212,7 +214,11 @@ export function cft(hk: number, ret: number, me2: number, out: Float64Array): nu
   // d cfo/d grt = gex cfo/grt (0 when floored)
   const cfoGrt = grtFloored ? 0 : (gex * cfo) / grt;
   out[0] = cf;
-  out[1] = ((argFloored ? 0 : -1.33 * cfo) - 0.31 * Math.log(grt / 2.3026) * cfo - (1.1e-4 * (1.0 - thk * thk)) / 0.875) / fc;
+  out[1] =
+    ((argFloored ? 0 : -1.33 * cfo) -
+      0.31 * Math.log(grt / 2.3026) * cfo -
+      (1.1e-4 * (1.0 - thk * thk)) / 0.875) /
+    fc;
   out[2] = cfoGrt / fc / ret;
   out[3] = (cfoGrt / fc) * ((-0.25 * GM1) / (fc * fc)) - (0.25 * GM1 * cf) / (fc * fc);
   return cf;
@@ -252,7 +258,8 @@ export function dilw(hk: number, ret: number, out: Float64Array): number {
   const hsRt = dilwScratch[2];
   const a = 1.0 - 1.0 / hk;
   const rcd = (1.1 * a * a) / hk;
-  const rcdHk = (-1.1 * a * 2.0) / (hk * hk * hk) - rcd / hk;
+  // exact derivative; XFOIL's DILW has the sign of the first term flipped (Jacobian only)
+  const rcdHk = (1.1 * a * 2.0) / (hk * hk * hk) - rcd / hk;
   const di = (2.0 * rcd) / (hs * ret);
   out[0] = di;
   out[1] = (2.0 * rcdHk) / (hs * ret) - (di / hs) * hsHk;
@@ -658,7 +665,14 @@ export function blThickness(hk: number, theta: number, dNoGap: number, out: Floa
  * floored at 0.01; wake: lam = DLCON, Hkc = Hk - 1.
  * out = [uq, duq/dcf, duq/dhk, duq/dret, duq/dD]
  */
-export function uqEquilibrium(cf: number, hk: number, ret: number, dNoGap: number, wake: boolean, out: Float64Array): number {
+export function uqEquilibrium(
+  cf: number,
+  hk: number,
+  ret: number,
+  dNoGap: number,
+  wake: boolean,
+  out: Float64Array,
+): number {
   let hkc: number;
   let hkcHk: number;
   let hkcRt: number;

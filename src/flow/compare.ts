@@ -303,7 +303,11 @@ export function polarAtCl(points: readonly PolarPoint[], value: 'cd' | 'cm' | 'a
 }
 
 /** A polar quantity at a given alpha (usable points sorted by alpha, linear, NaN outside). */
-export function polarAtAlpha(points: readonly PolarPoint[], value: 'cl' | 'cd' | 'cm', alphaDeg: number): number {
+export function polarAtAlpha(
+  points: readonly PolarPoint[],
+  value: 'cl' | 'cd' | 'cm',
+  alphaDeg: number,
+): number {
   const p = points.filter(isUsablePoint).sort((a, b) => a.alpha - b.alpha);
   return interpolateLinear(
     p.map((q) => q.alpha),

@@ -93,13 +93,26 @@ export function luSolveMany(lu: Float64Array, n: number, piv: Int32Array, b: Flo
       }
     }
   }
-  // forward: L Y = PB
+  // forward: L Y = PB (four source rows per pass over the target row)
   for (let i = 1; i < n; i++) {
     const ri = i * m;
     const li = i * n;
-    for (let k = 0; k < i; k++) {
+    let k = 0;
+    for (; k + 3 < i; k += 4) {
+      const f0 = lu[li + k];
+      const f1 = lu[li + k + 1];
+      const f2 = lu[li + k + 2];
+      const f3 = lu[li + k + 3];
+      const r0 = k * m;
+      const r1 = r0 + m;
+      const r2 = r1 + m;
+      const r3 = r2 + m;
+      for (let j = 0; j < m; j++) {
+        b[ri + j] -= f0 * b[r0 + j] + f1 * b[r1 + j] + f2 * b[r2 + j] + f3 * b[r3 + j];
+      }
+    }
+    for (; k < i; k++) {
       const f = lu[li + k];
-      if (f === 0) continue;
       const rk = k * m;
       for (let j = 0; j < m; j++) b[ri + j] -= f * b[rk + j];
     }
@@ -108,9 +121,22 @@ export function luSolveMany(lu: Float64Array, n: number, piv: Int32Array, b: Flo
   for (let i = n - 1; i >= 0; i--) {
     const ri = i * m;
     const li = i * n;
-    for (let k = i + 1; k < n; k++) {
+    let k = i + 1;
+    for (; k + 3 < n; k += 4) {
+      const f0 = lu[li + k];
+      const f1 = lu[li + k + 1];
+      const f2 = lu[li + k + 2];
+      const f3 = lu[li + k + 3];
+      const r0 = k * m;
+      const r1 = r0 + m;
+      const r2 = r1 + m;
+      const r3 = r2 + m;
+      for (let j = 0; j < m; j++) {
+        b[ri + j] -= f0 * b[r0 + j] + f1 * b[r1 + j] + f2 * b[r2 + j] + f3 * b[r3 + j];
+      }
+    }
+    for (; k < n; k++) {
       const f = lu[li + k];
-      if (f === 0) continue;
       const rk = k * m;
       for (let j = 0; j < m; j++) b[ri + j] -= f * b[rk + j];
     }

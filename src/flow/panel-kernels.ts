@@ -189,9 +189,13 @@ export function airfoilInfluence(
       const rs0 = x0 * x0 + yy * yy;
       const g0 = Math.log(rs0);
       const t0 = Math.atan2(sgn * x0, sgn * yy) + tOff;
-      const dsm = Math.hypot(x[jp] - x[jm], y[jp] - y[jm]);
+      const dxm = x[jp] - x[jm];
+      const dym = y[jp] - y[jm];
+      const dsm = Math.sqrt(dxm * dxm + dym * dym);
       const dsim = 1 / dsm;
-      const dsp = Math.hypot(x[jq] - x[jo], y[jq] - y[jo]);
+      const dxp = x[jq] - x[jo];
+      const dyp = y[jq] - y[jo];
+      const dsp = Math.sqrt(dxp * dxp + dyp * dyp);
       const dsip = 1 / dsp;
       halfPanelSources(x1, x0, x2, yy, rs1, rs0, rs2, g1, g0, g2, t1 - apan, t0 - apan, t2 - apan, x1i, yyi);
       // 1-0 half: density at node jo (SIG_jp - SIG_jm)*dsim, at midpoint (SIG_jp - SIG_jo)*dsio
@@ -323,7 +327,9 @@ export function wakeSourceInfluence(
     const jp = jo + 1;
     const jm = jo === 0 ? jo : jo - 1;
     const jq = jo === nw - 2 ? jp : jp + 1;
-    const dso = Math.hypot(x[jo] - x[jp], y[jo] - y[jp]);
+    const dxo = x[jp] - x[jo];
+    const dyo = y[jp] - y[jo];
+    const dso = Math.sqrt(dxo * dxo + dyo * dyo);
     const dsio = 1 / dso;
     const apan = apanel[jo];
     const rx1 = xi - x[jo];
@@ -357,8 +363,12 @@ export function wakeSourceInfluence(
     const rs0 = x0 * x0 + yy * yy;
     const g0 = Math.log(rs0);
     const t0 = Math.atan2(sgn * x0, sgn * yy) + tOff;
-    const dsim = 1 / Math.hypot(x[jp] - x[jm], y[jp] - y[jm]);
-    const dsip = 1 / Math.hypot(x[jq] - x[jo], y[jq] - y[jo]);
+    const dxm = x[jp] - x[jm];
+    const dym = y[jp] - y[jm];
+    const dsim = 1 / Math.sqrt(dxm * dxm + dym * dym);
+    const dxp = x[jq] - x[jo];
+    const dyp = y[jq] - y[jo];
+    const dsip = 1 / Math.sqrt(dxp * dxp + dyp * dyp);
     halfPanelSources(x1, x0, x2, yy, rs1, rs0, rs2, g1, g0, g2, t1 - apan, t0 - apan, t2 - apan, x1i, yyi);
     wzdm[jm] += QOPI * (-hp.psum1 + hp.pdif1) * dsim;
     wzdm[jo] += QOPI * (-hp.psum1 - hp.pdif1) * dsio;

@@ -59,7 +59,9 @@ function expandRange(item: string, what: string, spec: string, out: number[]): v
   }
   const steps = Math.floor((a1 - a0) / step + STEP_TOLERANCE);
   if (steps + 1 > MAX_SPEC_VALUES) {
-    throw new FoiloptError(`${what} specification '${spec}': ${steps + 1} values (at most ${MAX_SPEC_VALUES})`);
+    throw new FoiloptError(
+      `${what} specification '${spec}': ${steps + 1} values (at most ${MAX_SPEC_VALUES})`,
+    );
   }
   for (let i = 0; i <= steps; i++) out.push(roundRangeValue(a0 + i * step, step));
   // the end point exactly as written when it is reached (within the tolerance)
@@ -78,7 +80,8 @@ export function parseSweepSpec(spec: string, what: string): number[] {
   if (s === '') throw new FoiloptError(`empty ${what} specification (expected e.g. -4:12:1 or 0,2,4)`);
   const out: number[] = [];
   for (const item of s.split(',')) {
-    if (item.trim() === '') throw new FoiloptError(`${what} specification '${spec}': empty item between commas`);
+    if (item.trim() === '')
+      throw new FoiloptError(`${what} specification '${spec}': empty item between commas`);
     if (item.includes(':')) expandRange(item, what, spec, out);
     else out.push(parseSpecNumber(item, what, spec));
     if (out.length > MAX_SPEC_VALUES) {

@@ -20,7 +20,7 @@ import {
 function polar(alphas: number[], dcl = 0, cdScale = 1): PolarPoint[] {
   return alphas.map((a) => ({
     alpha: a,
-    cl: 2 * Math.PI * (a * Math.PI) / 180 + 0.25 + dcl,
+    cl: (2 * Math.PI * (a * Math.PI)) / 180 + 0.25 + dcl,
     cd: cdScale * (0.006 + 0.01 * ((a - 2) / 10) ** 2),
     cm: -0.05,
     xtrTop: 0.6 - 0.04 * a,
@@ -162,7 +162,7 @@ describe('interpolation for wind-tunnel comparisons', () => {
 
   it('polarAtAlpha reproduces a linear lift curve exactly', () => {
     const p = polar([-2, 0, 2, 4]);
-    const expected = 2 * Math.PI * (1.3 * Math.PI) / 180 + 0.25;
+    const expected = (2 * Math.PI * (1.3 * Math.PI)) / 180 + 0.25;
     expect(polarAtAlpha(p, 'cl', 1.3)).toBeCloseTo(expected, 12);
     expect(polarAtAlpha(p, 'cl', 4.5)).toBeNaN();
   });

@@ -1,6 +1,7 @@
 /** Registry of CLI commands, in the order `foilopt --help` lists them. */
 import type { CommandSpec } from '../command';
 import { geometryCommand } from './geometry';
+import { analyzeCommand } from './analyze';
 import { airfoilsCommand } from './airfoils';
 
-export const commands: CommandSpec[] = [geometryCommand, airfoilsCommand];
+export const commands: CommandSpec[] = [geometryCommand, analyzeCommand, airfoilsCommand];

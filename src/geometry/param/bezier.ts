@@ -17,9 +17,9 @@ import {
   emptyJacobian,
   seligIndex,
 } from './common';
-import { fitByDistance } from './fit';
+import { fitByDistance, fitFrame, type DistanceFitResult } from './fit';
 import { nacaAirfoil } from './naca';
-import type { CoordinateJacobian, FitResult, Parametrization } from './types';
+import type { CoordinateJacobian, Parametrization } from './types';
 
 /** Default number of control points per side (LE and TE points included). */
 export const BEZIER_DEFAULT_CONTROL_POINTS = 6;
@@ -206,11 +206,15 @@ export class BezierParametrization implements Parametrization {
   }
 
   /**
-   * Geometric Levenberg-Marquardt fit in the target's own frame (fitByDistance) in two stages:
-   * first only the y coordinates and teGap (control-point x frozen at initial()), then all
-   * variables from there.
+   * Geometric fit: the target is brought to the unit frame (fitFrame: normalize with derotate
+   * unless already there), then Levenberg-Marquardt on the distances to the node polyline with a
+   * small alignment of the target (fitByDistance with align) from two starts, the better kept:
+   * initial() itself, and the result of a first pass that moves only the y coordinates and teGap
+   * (control-point x frozen at initial()), which avoids the poor local minima a strongly cambered
+   * target can lead the free fit into.
    */
-  fit(target: Airfoil): FitResult {
+  fit(target: Airfoil): DistanceFitResult {
+    const t = fitFrame(target);
     const p0 = this.initial();
     const lower = Float64Array.from(this.lower);
     const upper = Float64Array.from(this.upper);
@@ -221,8 +225,9 @@ export class BezierParametrization implements Parametrization {
         upper[v] = p0[v];
       }
     }
-    const stage1 = fitByDistance(this, target, p0, { lower, upper });
-    return fitByDistance(this, target, stage1.params);
+    const direct = fitByDistance(this, t, p0, { align: true });
+    const yFirst = fitByDistance(this, t, fitByDistance(this, t, p0, { lower, upper }).params, { align: true });
+    return yFirst.rmsDeviation < direct.rmsDeviation ? yFirst : direct;
   }
 }
 

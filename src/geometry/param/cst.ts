@@ -13,7 +13,6 @@
  * (wUpper_0..n-1, wLower_0..n-1, leWeight, teThickness).
  */
 import { FoiloptError } from '../../errors';
-import { normalize } from '../normalize';
 import type { Airfoil } from '../types';
 import {
   checkParams,
@@ -23,7 +22,7 @@ import {
   emptyJacobian,
   seligIndex,
 } from './common';
-import { boundedLinearLeastSquares, splitSurfaces } from './fit';
+import { boundedLinearLeastSquares, fitFrame, splitSurfaces } from './fit';
 import { nacaAirfoil } from './naca';
 import type { CoordinateJacobian, FitResult, Parametrization } from './types';
 
@@ -204,8 +203,9 @@ export class CstParametrization implements Parametrization {
   }
 
   /**
-   * Fit on the target's own points: the target is normalized first
-   * (normalize(target, {derotate: true}): spline LE at (0, 0), TE midpoint at (1, 0)), split at its
+   * Fit on the target's own points: the target is first brought to the unit frame (fitFrame:
+   * normalize(target, {derotate: true}), i.e. spline LE at (0, 0) and TE midpoint at (1, 0), unless
+   * its leftmost node is already at (0, 0) and its TE midpoint at (1, 0)), split at its
    * spline leading edge, and every node i (x clamped to [0, 1]) gives the linear equation
    * y_side(x_i) = y_i; upper and lower weights, leWeight and teThickness are solved jointly by
    * (bounded) linear least squares, teThickness kept >= 0. With the default 'minimax' objective the
@@ -215,7 +215,7 @@ export class CstParametrization implements Parametrization {
    * maxDeviation / rmsDeviation: vertical distance |y_fit(x_i) - y_i| at the normalized target's x.
    */
   fit(target: Airfoil): FitResult {
-    const t = normalize(target, { derotate: true });
+    const t = fitFrame(target);
     const split = splitSurfaces(t);
     const n = this.nWeights;
     const nv = this.nVars;

@@ -6,7 +6,7 @@
  */
 import { CholeskyDecomposition, Matrix, QrDecomposition } from 'ml-matrix';
 import { FoiloptError } from '../../errors';
-import { leadingEdge } from '../normalize';
+import { leadingEdge, normalize } from '../normalize';
 import { arcLength, buildSpline, evalScalarSpline, findInterval, type Spline } from '../spline';
 import type { Airfoil } from '../types';
 import { jacobianOf } from './common';
@@ -237,6 +237,38 @@ function sumSq(r: Float64Array): number {
   return s;
 }
 
+/** Tolerance (chord units) of isUnitFrame. */
+export const UNIT_FRAME_TOLERANCE = 1e-7;
+
+/**
+ * True when an airfoil is already in the unit chord frame of the parametrizations: its leftmost
+ * node is at (0, 0) and its TE midpoint (first + last node)/2 at (1, 0), within
+ * UNIT_FRAME_TOLERANCE.
+ */
+export function isUnitFrame(a: Airfoil): boolean {
+  const n = a.x.length;
+  let iLE = 0;
+  for (let i = 1; i < n; i++) if (a.x[i] < a.x[iLE]) iLE = i;
+  const tol = UNIT_FRAME_TOLERANCE;
+  return (
+    Math.abs(a.x[iLE]) <= tol &&
+    Math.abs(a.y[iLE]) <= tol &&
+    Math.abs(0.5 * (a.x[0] + a.x[n - 1]) - 1) <= tol &&
+    Math.abs(0.5 * (a.y[0] + a.y[n - 1])) <= tol
+  );
+}
+
+/**
+ * The fit frame of a target: the target itself when it is already in the unit frame (isUnitFrame:
+ * e.g. generated shapes and most tabulated files, whose LE node is the published nose), else
+ * normalize(target, {derotate: true}) (XFOIL's spline LE at (0, 0), TE midpoint at (1, 0)).
+ * Re-normalizing a unit-frame shape would move it by the spline LE's error, which is O(node
+ * spacing) at a nose with unequal upper/lower curvature (1e-4 chord for 100 cosine points per side).
+ */
+export function fitFrame(target: Airfoil): Airfoil {
+  return isUnitFrame(target) ? target : normalize(target, { derotate: true });
+}
+
 /** The target's nodes split at its spline leading edge (XFOIL's LEFIND, see normalize.ts). */
 export interface SurfaceSplit {
   /** spline through the target's nodes */
@@ -384,57 +416,157 @@ export function polylineDeviation(target: Airfoil, shape: Airfoil): { maxDeviati
 }
 
 /**
- * Generic geometric fit of any parametrization: Levenberg-Marquardt on the residuals
- * r_i = n_i . (F_i(p) - P_i), where P_i is a target node, F_i its nearest point on the polyline
- * through the parametrization's nodes (on segment k at fraction t, so dF_i/dp = (1-t) J_k + t J_{k+1}
- * from jacobianOf) and n_i the unit direction from P_i to F_i (the segment normal when they
- * coincide). The target is used in its own frame (no normalization). Starts from `p0` (default
- * p.initial()); options.lower/upper replace the parametrization's bounds (equal bounds freeze a
- * variable).
+ * Similarity transform applied to the (normalized) target by an aligned fit:
+ * P' = exp(logScale) R(rotation) P + (dx, dy), rotation in radians (counterclockwise).
  */
-export function fitByDistance(p: Parametrization, target: Airfoil, p0?: Float64Array, options: LmOptions = {}): FitResult {
+export interface Alignment {
+  dx: number;
+  dy: number;
+  rotation: number;
+  logScale: number;
+}
+
+/** Bounds of the alignment variables (dx, dy, rotation_rad, logScale): a frame correction only. */
+export const ALIGNMENT_LOWER = Float64Array.from([-0.02, -0.02, -0.02, -0.01]);
+/** See ALIGNMENT_LOWER. */
+export const ALIGNMENT_UPPER = Float64Array.from([0.02, 0.02, 0.02, 0.01]);
+
+/** Options of fitByDistance. */
+export interface DistanceFitOptions extends LmOptions {
+  /**
+   * also fit a small similarity transform of the target (Alignment, bounds ALIGNMENT_LOWER/UPPER),
+   * to absorb the difference between the target's chord frame and the parametrization's
+   */
+  align?: boolean;
+}
+
+/** FitResult of fitByDistance, with the alignment used (identity when not aligned). */
+export interface DistanceFitResult extends FitResult {
+  alignment: Alignment;
+}
+
+/** Applies an alignment to an airfoil's nodes (new airfoil). */
+export function applyAlignment(a: Airfoil, al: Alignment): Airfoil {
+  const n = a.x.length;
+  const sc = Math.exp(al.logScale);
+  const c = Math.cos(al.rotation) * sc;
+  const s = Math.sin(al.rotation) * sc;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = c * a.x[i] - s * a.y[i] + al.dx;
+    y[i] = s * a.x[i] + c * a.y[i] + al.dy;
+  }
+  return { name: a.name, x, y, source: a.source };
+}
+
+/**
+ * Generic geometric fit of any parametrization: Levenberg-Marquardt on the residuals
+ * r_i = n_k . (N_k(p) - P_i), the signed distance of target node P_i (after the alignment, if
+ * fitted) from the line of its nearest segment k of the polyline through the parametrization's
+ * nodes N (n_k the segment's unit normal); Gauss-Newton derivative with n_k held fixed,
+ * dr_i/dp = n_k . ((1-t) dN_k/dp + t dN_{k+1}/dp), t the projection of P_i on the segment
+ * (jacobianOf supplies dN/dp). Beyond the polyline's ends (the TE nodes) the residual is the
+ * distance to the end node (else the target could slide along the TE segments for free). The target is used as given (callers normalize it first);
+ * with options.align a small similarity transform of the target is fitted too (see Alignment).
+ * Starts from `p0` (default p.initial()); options.lower/upper replace the parametrization's bounds
+ * (equal bounds freeze a variable). Deviations: distances from the (aligned) target's nodes to the
+ * fitted node polyline (polylineDeviation).
+ */
+export function fitByDistance(
+  p: Parametrization,
+  target: Airfoil,
+  p0?: Float64Array,
+  options: DistanceFitOptions = {},
+): DistanceFitResult {
   const m = target.x.length;
-  const nv = p.nVars;
+  const ns = p.nVars;
+  const align = options.align ?? false;
+  const nv = ns + (align ? 4 : 0);
   const foot: FootPoint = { segment: 0, t: 0, distance: 0 };
   const problem: LeastSquaresProblem = {
     nVars: nv,
     nResiduals: m,
-    evaluate(params, r, jac) {
+    evaluate(vars, r, jac) {
+      const params = align ? vars.subarray(0, ns) : vars;
       const shape = p.coordinates(params);
+      const lastSegment = shape.x.length - 2;
       const j = jac ? jacobianOf(p, params) : undefined;
+      let c = 1;
+      let s = 0;
+      let dx = 0;
+      let dy = 0;
+      if (align) {
+        const sc = Math.exp(vars[ns + 3]);
+        c = Math.cos(vars[ns + 2]) * sc;
+        s = Math.sin(vars[ns + 2]) * sc;
+        dx = vars[ns];
+        dy = vars[ns + 1];
+      }
       for (let i = 0; i < m; i++) {
-        const px = target.x[i];
-        const py = target.y[i];
+        const tx = target.x[i];
+        const ty = target.y[i];
+        const px = c * tx - s * ty + dx;
+        const py = s * tx + c * ty + dy;
         nearestOnPolyline(shape.x, shape.y, px, py, foot);
         const k = foot.segment;
-        const t = foot.t;
-        const fx = (1 - t) * shape.x[k] + t * shape.x[k + 1];
-        const fy = (1 - t) * shape.y[k] + t * shape.y[k + 1];
-        let nx = fx - px;
-        let ny = fy - py;
-        const d = Math.hypot(nx, ny);
-        if (d > 1e-14) {
-          nx /= d;
-          ny /= d;
-        } else {
-          const ex = shape.x[k + 1] - shape.x[k];
-          const ey = shape.y[k + 1] - shape.y[k];
-          const e = Math.hypot(ex, ey) || 1;
-          nx = -ey / e;
-          ny = ex / e;
+        // signed distance to the nearest segment's line (smooth for a fixed segment, zero at an
+        // exact fit even when the nearest point is a vertex), t unclamped along the segment; beyond
+        // the polyline's ends (the TE nodes) the Euclidean distance to the end node instead
+        const ax = shape.x[k];
+        const ay = shape.y[k];
+        const ex = shape.x[k + 1] - ax;
+        const ey = shape.y[k + 1] - ay;
+        const e2 = ex * ex + ey * ey;
+        const e = Math.sqrt(e2) || 1;
+        let nx = -ey / e;
+        let ny = ex / e;
+        let t = e2 > 0 ? ((px - ax) * ex + (py - ay) * ey) / e2 : 0;
+        if ((k === 0 && t < 0) || (k === lastSegment && t > 1)) {
+          t = t < 0 ? 0 : 1;
+          const fx = ax + t * ex - px;
+          const fy = ay + t * ey - py;
+          const d = Math.hypot(fx, fy);
+          if (d > 0) {
+            nx = fx / d;
+            ny = fy / d;
+          }
         }
-        r[i] = nx * (fx - px) + ny * (fy - py);
+        r[i] = nx * (ax + t * ex - px) + ny * (ay + t * ey - py);
         if (jac && j) {
-          const r0 = k * nv;
-          const r1 = (k + 1) * nv;
-          for (let v = 0; v < nv; v++) {
-            jac[i * nv + v] =
+          const r0 = k * ns;
+          const r1 = (k + 1) * ns;
+          const row = i * nv;
+          for (let v = 0; v < ns; v++) {
+            jac[row + v] =
               nx * ((1 - t) * j.dx[r0 + v] + t * j.dx[r1 + v]) + ny * ((1 - t) * j.dy[r0 + v] + t * j.dy[r1 + v]);
+          }
+          if (align) {
+            // dP'/d(dx, dy) = e_x, e_y; dP'/drotation = (-(s tx + c ty), c tx - s ty); dP'/dlogScale = P' - (dx, dy)
+            jac[row + ns] = -nx;
+            jac[row + ns + 1] = -ny;
+            jac[row + ns + 2] = -(nx * -(s * tx + c * ty) + ny * (c * tx - s * ty));
+            jac[row + ns + 3] = -(nx * (px - dx) + ny * (py - dy));
           }
         }
       }
     },
   };
-  const params = levenbergMarquardt(problem, p0 ?? p.initial(), options.lower ?? p.lower, options.upper ?? p.upper, options);
-  return { params, ...polylineDeviation(target, p.coordinates(params)) };
+  const start = new Float64Array(nv);
+  start.set(p0 ?? p.initial());
+  const lower = new Float64Array(nv);
+  const upper = new Float64Array(nv);
+  lower.set(options.lower ?? p.lower);
+  upper.set(options.upper ?? p.upper);
+  if (align) {
+    lower.set(ALIGNMENT_LOWER, ns);
+    upper.set(ALIGNMENT_UPPER, ns);
+  }
+  const sol = levenbergMarquardt(problem, start, lower, upper, options);
+  const params = sol.slice(0, ns);
+  const alignment: Alignment = align
+    ? { dx: sol[ns], dy: sol[ns + 1], rotation: sol[ns + 2], logScale: sol[ns + 3] }
+    : { dx: 0, dy: 0, rotation: 0, logScale: 0 };
+  const aligned = align ? applyAlignment(target, alignment) : target;
+  return { params, alignment, ...polylineDeviation(aligned, p.coordinates(params)) };
 }

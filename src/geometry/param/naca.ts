@@ -18,8 +18,8 @@ import {
   emptyJacobian,
   seligIndex,
 } from './common';
-import { fitByDistance } from './fit';
-import type { CoordinateJacobian, FitResult, Parametrization } from './types';
+import { fitByDistance, fitFrame, type DistanceFitResult } from './fit';
+import type { CoordinateJacobian, Parametrization } from './types';
 
 /** Last thickness coefficient of the classic (open, blunt) NACA trailing edge; XFOIL's NACA command uses it. */
 export const NACA_TE_COEF_OPEN = -0.1015;
@@ -374,8 +374,7 @@ export interface NacaParamOptions extends NacaOptions {
 /**
  * NACA 4-digit (variables m, p, t) or standard 5-digit (variables designCL, p, t) family as a
  * continuous parametrization; nodes as nacaAirfoil (cosine base grid, Selig order). Closed-form
- * Jacobian (camber and thickness formulas differentiated by hand, see buildNaca). Fit: geometric
- * Levenberg-Marquardt (fitByDistance) from three starting max-camber positions, best kept.
+ * Jacobian (camber and thickness formulas differentiated by hand, see buildNaca). Fit: see fit().
  */
 export class NacaParametrization implements Parametrization {
   readonly name: 'naca4' | 'naca5';
@@ -438,17 +437,23 @@ export class NacaParametrization implements Parametrization {
     return jac;
   }
 
-  /** Geometric fit in the target's own frame (see fitByDistance), best of three starts. */
-  fit(target: Airfoil): FitResult {
+  /**
+   * Geometric fit: the target is brought to the unit frame (fitFrame: normalize with derotate unless already there), then Levenberg-Marquardt on
+   * the distances to the node polyline with a small alignment of the target (fitByDistance with
+   * align: the NACA chord runs from the camber line's nose, which is not XFOIL's spline LE), from
+   * three starting max-camber positions, best kept.
+   */
+  fit(target: Airfoil): DistanceFitResult {
+    const t = fitFrame(target);
     const starts = this.name === 'naca4' ? [0.25, 0.4, 0.6] : [0.08, 0.15, 0.22];
-    let best: FitResult | undefined;
+    let best: DistanceFitResult | undefined;
     for (const p of starts) {
       const p0 = this.initial();
       p0[1] = p;
-      const r = fitByDistance(this, target, p0);
+      const r = fitByDistance(this, t, p0, { align: true });
       if (!best || r.rmsDeviation < best.rmsDeviation) best = r;
     }
-    return best as FitResult;
+    return best as DistanceFitResult;
   }
 }
 

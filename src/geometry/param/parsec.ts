@@ -25,8 +25,8 @@ import {
   emptyJacobian,
   seligIndex,
 } from './common';
-import { fitByDistance, linearLeastSquares, splitSurfaces, type SurfaceSplit } from './fit';
-import type { CoordinateJacobian, FitResult, Parametrization } from './types';
+import { fitByDistance, fitFrame, linearLeastSquares, splitSurfaces, type DistanceFitResult, type SurfaceSplit } from './fit';
+import type { CoordinateJacobian, Parametrization } from './types';
 
 /** Names of the 11 PARSEC variables, in order. */
 export const PARSEC_VARIABLES = [
@@ -198,12 +198,14 @@ export class ParsecParametrization implements Parametrization {
   }
 
   /**
-   * Geometric Levenberg-Marquardt fit in the target's own frame (fitByDistance) from two starts,
-   * the better kept: (1) the PARSEC variables read off a free least-squares fit of
+   * Geometric fit: the target is brought to the unit frame (fitFrame: normalize with derotate unless already there), then Levenberg-Marquardt on
+   * the distances to the node polyline with a small alignment of the target (fitByDistance with
+   * align) from two starts, the better kept: (1) the PARSEC variables read off a free least-squares fit of
    * z = sum a_n x^(n-1/2) to each target surface (parsecStartFromPolynomials), (2) the target's
    * crests (highest upper / lowest lower node), TE height and thickness, rLE = 1.1019 (zUp - zLo)^2.
    */
-  fit(target: Airfoil): FitResult {
+  fit(input: Airfoil): DistanceFitResult {
+    const target = fitFrame(input);
     const split = splitSurfaces(target);
     const p0 = this.initial();
     let iu = split.upper[0];
@@ -218,13 +220,13 @@ export class ParsecParametrization implements Parametrization {
     p0[7] = 0.5 * (target.y[0] + target.y[n - 1]);
     p0[8] = target.y[0] - target.y[n - 1];
     p0[0] = 1.1019 * (p0[2] - p0[5]) ** 2;
-    let best: FitResult | undefined;
+    let best: DistanceFitResult | undefined;
     for (const start of [parsecStartFromPolynomials(target, split), p0]) {
       for (let j = 0; j < 11; j++) start[j] = Math.min(this.upper[j], Math.max(this.lower[j], start[j]));
-      const r = fitByDistance(this, target, start);
+      const r = fitByDistance(this, target, start, { align: true });
       if (!best || r.rmsDeviation < best.rmsDeviation) best = r;
     }
-    return best as FitResult;
+    return best as DistanceFitResult;
   }
 }
 
