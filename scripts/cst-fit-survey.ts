@@ -1,9 +1,9 @@
 /**
  * CST fit survey: fits the CST parametrization (default 8 weights per side) to every UIUC airfoil in
- * /work/shared/data/uiuc-airfoils (or the directory given as the first argument) and prints the
+ * ../shared/data/uiuc-airfoils (or the directory given as the first argument) and prints the
  * distribution of the max deviation (vertical distance at the normalized target's x, chord units).
  *
- *   npx tsx scripts/cst-fit-survey.ts [dir] [--weights 8] [--json out.json]
+ *   npx tsx scripts/cst-fit-survey.ts [dir] [--weights 8] [--objective minimax|l2] [--json out.json]
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -22,24 +22,30 @@ function rawSelig(file: string): Airfoil {
     .split(/\r?\n/)
     .map((l) => l.trim().split(/\s+/).map(Number))
     .filter((v) => v.length === 2 && v.every(Number.isFinite));
-  return { name: path.basename(file), x: Float64Array.from(pts, (v) => v[0]), y: Float64Array.from(pts, (v) => v[1]) };
+  return {
+    name: path.basename(file),
+    x: Float64Array.from(pts, (v) => v[0]),
+    y: Float64Array.from(pts, (v) => v[1]),
+  };
 }
 
 function main(): void {
   const args = process.argv.slice(2);
-  let dir = '/work/shared/data/uiuc-airfoils';
+  let dir = path.resolve(__dirname, '..', '..', 'shared', 'data', 'uiuc-airfoils');
   let weights = 8;
   let jsonOut: string | undefined;
+  let objective: 'minimax' | 'l2' = 'minimax';
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--weights') weights = Number(args[++i]);
     else if (args[i] === '--json') jsonOut = args[++i];
+    else if (args[i] === '--objective') objective = args[++i] === 'l2' ? 'l2' : 'minimax';
     else dir = args[i];
   }
   const files = fs
     .readdirSync(dir)
     .filter((f) => f.toLowerCase().endsWith('.dat'))
     .sort();
-  const p = cst({ weightsPerSide: weights });
+  const p = cst({ weightsPerSide: weights, fitObjective: objective });
   const results: { file: string; maxDeviation: number; rmsDeviation: number; rawParse: boolean }[] = [];
   const failures: { file: string; error: string }[] = [];
   const t0 = Date.now();
@@ -50,7 +56,10 @@ function main(): void {
       a = readAirfoilFile(path.join(dir, f));
     } catch (e) {
       if (!isFoiloptError(e)) throw e;
-      failures.push({ file: f, error: `readAirfoilFile: ${e.oneLine()} (fitted from the raw numbers instead)` });
+      failures.push({
+        file: f,
+        error: `readAirfoilFile: ${e.oneLine()} (fitted from the raw numbers instead)`,
+      });
       a = rawSelig(path.join(dir, f));
       rawParse = true;
     }
@@ -67,6 +76,7 @@ function main(): void {
   const frac = (tol: number): number => dev.filter((d) => d <= tol).length / dev.length;
   const summary = {
     weightsPerSide: weights,
+    objective,
     files: files.length,
     fitted: results.length,
     fittedFromRawNumbers: results.filter((r) => r.rawParse).length,
@@ -84,7 +94,9 @@ function main(): void {
   console.log('worst files (max deviation, rms):');
   for (const w of worst) {
     const note = w.rawParse ? '  (raw numbers)' : '';
-    console.log(`  ${w.file.padEnd(28)} ${w.maxDeviation.toExponential(3)}  ${w.rmsDeviation.toExponential(3)}${note}`);
+    console.log(
+      `  ${w.file.padEnd(28)} ${w.maxDeviation.toExponential(3)}  ${w.rmsDeviation.toExponential(3)}${note}`,
+    );
   }
   if (failures.length) {
     console.log('files readAirfoilFile rejects / fits that failed:');

@@ -38,7 +38,7 @@ export interface PanelGeometry extends KernelPanels {
   /** spline derivatives dx/ds, dy/ds at the nodes (XFOIL SEGSPL: zero-third-derivative ends) */
   xp: Float64Array;
   yp: Float64Array;
-  /** outward unit normal (yp, -xp)/|.| at the nodes, averaged at doubled points (XFOIL NCALC) */
+  /** outward unit normal (yp, -xp)/|.| at the nodes (XFOIL NCALC) */
   nx: Float64Array;
   ny: Float64Array;
   /** panel angle atan2(dx, -dy) of panel j (j = n-1: TE gap panel, pi when sharp) (XFOIL APCALC) */
@@ -73,7 +73,7 @@ export interface PanelGeometry extends KernelPanels {
 
 /**
  * Builds the panel geometry from node coordinates (XFOIL order, chord-1 normalized).
- * Throws a FoiloptError for fewer than 5 nodes or coincident consecutive nodes at the TE.
+ * Throws a FoiloptError for fewer than 5 nodes or coincident consecutive nodes (doubled points).
  */
 export function panelGeometry(xIn: Float64Array, yIn: Float64Array): PanelGeometry {
   const n = xIn.length;
@@ -93,19 +93,13 @@ export function panelGeometry(xIn: Float64Array, yIn: Float64Array): PanelGeomet
     nx[i] = yp[i] / m;
     ny[i] = -xp[i] / m;
   }
-  for (let i = 0; i < n - 1; i++) {
-    if (s[i] === s[i + 1]) {
-      const ax = 0.5 * (nx[i] + nx[i + 1]);
-      const ay = 0.5 * (ny[i] + ny[i + 1]);
-      const m = Math.hypot(ax, ay);
-      nx[i] = nx[i + 1] = ax / m;
-      ny[i] = ny[i + 1] = ay / m;
-    }
-  }
   const panelLength = new Float64Array(n);
-  for (let j = 0; j < n - 1; j++) panelLength[j] = Math.hypot(x[j + 1] - x[j], y[j + 1] - y[j]);
-  if (panelLength[0] === 0 || panelLength[n - 2] === 0) {
-    throw new FoiloptError('airfoil has coincident nodes at the trailing edge');
+  for (let j = 0; j < n - 1; j++) {
+    panelLength[j] = Math.hypot(x[j + 1] - x[j], y[j + 1] - y[j]);
+    // a doubled node (XFOIL's corner marker) would make two stream-function rows identical
+    if (panelLength[j] === 0) {
+      throw new FoiloptError(`airfoil nodes ${j} and ${j + 1} coincide; remove duplicate points or repanel`);
+    }
   }
 
   // TE geometry [TECALC]
@@ -133,7 +127,7 @@ export function panelGeometry(xIn: Float64Array, yIn: Float64Array): PanelGeomet
   for (let j = 0; j < n - 1; j++) {
     const sx = x[j + 1] - x[j];
     const sy = y[j + 1] - y[j];
-    apanel[j] = sx === 0 && sy === 0 ? Math.atan2(-ny[j], -nx[j]) : Math.atan2(sx, -sy);
+    apanel[j] = Math.atan2(sx, -sy);
   }
   apanel[n - 1] = sharp ? Math.PI : Math.atan2(-dxte, dyte) + Math.PI;
 
@@ -296,7 +290,12 @@ export interface KarmanTsien {
 export function karmanTsien(mach: number): KarmanTsien {
   if (!(mach >= 0 && mach < 1)) throw new FoiloptError(`Mach number must be in [0, 1), got ${mach}`);
   const beta = Math.sqrt(1 - mach * mach);
-  return { mach, beta, bfac: (0.5 * mach * mach) / (1 + beta), lambda: (mach * mach) / ((1 + beta) * (1 + beta)) };
+  return {
+    mach,
+    beta,
+    bfac: (0.5 * mach * mach) / (1 + beta),
+    lambda: (mach * mach) / ((1 + beta) * (1 + beta)),
+  };
 }
 
 /** Karman-Tsien pressure coefficient of the incompressible speed q (Qinf = 1). */
@@ -463,7 +462,16 @@ export function inviscidSolution(
   sol.dpsi0Dalpha = -sa * gam0[n] + ca * gam90[n];
   sol.alphaRad = alphaRad;
   sol.mach = mach;
-  const f = forceCoefficients(sys.geom.x, sys.geom.y, n, sol.gam, sol.dgamDalpha, alphaRad, mach, forceScratch);
+  const f = forceCoefficients(
+    sys.geom.x,
+    sys.geom.y,
+    n,
+    sol.gam,
+    sol.dgamDalpha,
+    alphaRad,
+    mach,
+    forceScratch,
+  );
   sol.cl = f.cl;
   sol.cm = f.cm;
   sol.clAlpha = f.clAlpha;

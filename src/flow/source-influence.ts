@@ -56,7 +56,11 @@ export function newSourceInfluence(n: number, nw: number): SourceInfluence {
  * computed once per geometry and cached on `sys`; everything else is recomputed (call again after
  * every wake rebuild). Pass `out` (from newSourceInfluence or a previous call) to avoid allocation.
  */
-export function sourceInfluenceMatrix(sys: InviscidSystem, wake: Wake, out?: SourceInfluence): SourceInfluence {
+export function sourceInfluenceMatrix(
+  sys: InviscidSystem,
+  wake: Wake,
+  out?: SourceInfluence,
+): SourceInfluence {
   const g = sys.geom;
   const n = g.n;
   const nw = wake.nw;

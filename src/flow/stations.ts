@@ -138,7 +138,9 @@ export function wakeGapCoefficients(g: PanelGeometry): { dwdxte: number; aa: num
   const n = g.n;
   const crosp =
     (g.xp[0] * g.yp[n - 1] - g.yp[0] * g.xp[n - 1]) /
-    Math.sqrt((g.xp[0] * g.xp[0] + g.yp[0] * g.yp[0]) * (g.xp[n - 1] * g.xp[n - 1] + g.yp[n - 1] * g.yp[n - 1]));
+    Math.sqrt(
+      (g.xp[0] * g.xp[0] + g.yp[0] * g.yp[0]) * (g.xp[n - 1] * g.xp[n - 1] + g.yp[n - 1] * g.yp[n - 1]),
+    );
   let dwdxte = crosp / Math.sqrt(1 - crosp * crosp);
   dwdxte = Math.min(Math.max(dwdxte, -3 / WAKE_GAP_LENGTH_RATIO), 3 / WAKE_GAP_LENGTH_RATIO);
   return { dwdxte, aa: 3 + WAKE_GAP_LENGTH_RATIO * dwdxte, bb: -2 - WAKE_GAP_LENGTH_RATIO * dwdxte };

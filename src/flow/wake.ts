@@ -52,7 +52,12 @@ export function wakeNodeCount(n: number, lengthChords = 1): number {
  * Geometrically stretched array (XFOIL SETEXP): out[0] = 0, out[1] = ds1, successive increments in
  * the constant ratio r with out[nn-1] = smax (ratio by Newton's method on the geometric sum).
  */
-export function geometricSpacing(ds1: number, smax: number, nn: number, out = new Float64Array(nn)): Float64Array {
+export function geometricSpacing(
+  ds1: number,
+  smax: number,
+  nn: number,
+  out = new Float64Array(nn),
+): Float64Array {
   const nex = nn - 1;
   const sigma = smax / ds1;
   // initial guess from the cubic expansion of the geometric sum in (r - 1), as SETEXP

@@ -22,10 +22,14 @@ export function nacaFixture(
   const y = new Float64Array(n);
   for (let k = 0; k < np; k++) {
     const xb = 0.5 * (1 - Math.cos((Math.PI * k) / (np - 1)));
-    const yt = 5 * t * (0.2969 * Math.sqrt(xb) - 0.126 * xb - 0.3516 * xb ** 2 + 0.2843 * xb ** 3 + teCoef * xb ** 4);
+    const yt =
+      5 * t * (0.2969 * Math.sqrt(xb) - 0.126 * xb - 0.3516 * xb ** 2 + 0.2843 * xb ** 3 + teCoef * xb ** 4);
     let yc = 0;
     if (m !== 0) {
-      yc = xb < p ? (m / p ** 2) * (2 * p * xb - xb * xb) : (m / (1 - p) ** 2) * (1 - 2 * p + 2 * p * xb - xb * xb);
+      yc =
+        xb < p
+          ? (m / p ** 2) * (2 * p * xb - xb * xb)
+          : (m / (1 - p) ** 2) * (1 - 2 * p + 2 * p * xb - xb * xb);
     }
     x[np - 1 - k] = xb;
     y[np - 1 - k] = yc + yt;
@@ -36,7 +40,10 @@ export function nacaFixture(
 }
 
 /** Rounds coordinates to `digits` decimals (the precision of the .dat files given to XFOIL). */
-export function roundCoordinates(a: { x: Float64Array; y: Float64Array }, digits = 10): { x: Float64Array; y: Float64Array } {
+export function roundCoordinates(
+  a: { x: Float64Array; y: Float64Array },
+  digits = 10,
+): { x: Float64Array; y: Float64Array } {
   const f = 10 ** digits;
   return { x: a.x.map((v) => Math.round(v * f) / f), y: a.y.map((v) => Math.round(v * f) / f) };
 }
@@ -121,7 +128,13 @@ export interface KarmanTrefftzCase {
  * surface point (XFOIL's LE definition); coordinates are scaled by 1/chord, not rotated (the freestream
  * angle is the same in both planes since z ~ zeta at infinity).
  */
-export function karmanTrefftz(k: number, cx: number, cy: number, alphaRad: number, N: number): KarmanTrefftzCase {
+export function karmanTrefftz(
+  k: number,
+  cx: number,
+  cy: number,
+  alphaRad: number,
+  N: number,
+): KarmanTrefftzCase {
   const b = 1;
   const c: C = [cx, cy];
   const R = Math.hypot(b - cx, cy);
@@ -135,7 +148,10 @@ export function karmanTrefftz(k: number, cx: number, cy: number, alphaRad: numbe
     const r = cdiv(csub(zeta, [b, 0]), cadd(zeta, [b, 0]));
     const om = csub([1, 0], cpow(r, k));
     const zp = cadd(zeta, [b, 0]);
-    return cmul(cdiv([2 * k * b, 0], cmul(om, om)), cmul(cmul([k, 0], cpow(r, k - 1)), cdiv([2 * b, 0], cmul(zp, zp))));
+    return cmul(
+      cdiv([2 * k * b, 0], cmul(om, om)),
+      cmul(cmul([k, 0], cpow(r, k - 1)), cdiv([2 * b, 0], cmul(zp, zp))),
+    );
   };
   const ea = cexp(-alphaRad);
   const eb = cexp(alphaRad);
@@ -145,7 +161,10 @@ export function karmanTrefftz(k: number, cx: number, cy: number, alphaRad: numbe
   const gamma = cmul(cmul([0, 2 * Math.PI], dz), bracket)[0];
   const dW = (zeta: C): C => {
     const d = csub(zeta, c);
-    return cadd(csub(ea, cdiv(cmul([R * R, 0], eb), cmul(d, d))), cdiv([0, gamma], cmul([2 * Math.PI, 0], d)));
+    return cadd(
+      csub(ea, cdiv(cmul([R * R, 0], eb), cmul(d, d))),
+      cdiv([0, gamma], cmul([2 * Math.PI, 0], d)),
+    );
   };
   const zte = map([b, 0]);
   const dist = (t: number): number => {

@@ -71,8 +71,12 @@ describe('panel geometry (SCALC, SEGSPL, NCALC, APCALC, TECALC)', () => {
     expect(gs.apanel[gs.n - 1]).toBe(Math.PI);
   });
 
-  test('rejects too few nodes with a FoiloptError', () => {
+  test('rejects too few nodes and doubled nodes with a FoiloptError', () => {
     expect(() => panelGeometry(new Float64Array(3), new Float64Array(3))).toThrow(FoiloptError);
+    const d = nacaFixture(0, 0.4, 0.12, 11);
+    const x = Float64Array.from([...d.x.subarray(0, 10), d.x[10], ...d.x.subarray(10)]);
+    const y = Float64Array.from([...d.y.subarray(0, 10), d.y[10], ...d.y.subarray(10)]);
+    expect(() => panelGeometry(x, y)).toThrow(/coincide/);
   });
 });
 

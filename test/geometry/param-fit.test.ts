@@ -1,3 +1,4 @@
+import { UIUC_DIR } from '../helpers/paths';
 import { FoiloptError } from '../../src/errors';
 import { readAirfoilFile } from '../../src/geometry/io';
 import { bezier } from '../../src/geometry/param/bezier';
@@ -20,7 +21,7 @@ import {
 } from '../../src/geometry/param/registry';
 import type { Parametrization } from '../../src/geometry/param/types';
 
-const UIUC = '/work/shared/data/uiuc-airfoils';
+const UIUC = UIUC_DIR;
 
 describe('round trips: each fit reproduces a shape of its own family to < 1e-6 chord', () => {
   const cases: [string, () => Parametrization, (p: Parametrization) => Float64Array][] = [
@@ -38,7 +39,11 @@ describe('round trips: each fit reproduces a shape of its own family to < 1e-6 c
     ['naca4', () => naca4(), () => Float64Array.from([0.035, 0.32, 0.14])],
     ['naca5', () => naca5(), () => Float64Array.from([0.45, 0.18, 0.1])],
     ['bezier', () => bezier(), (p) => p.initial().map((v, j) => (j % 2 === 0 ? v * 1.1 : v))],
-    ['hicks-henne', () => hicksHenne(nacaAirfoil('0012', 80)), (p) => Float64Array.from({ length: p.nVars }, (_, j) => 0.004 * Math.cos(j))],
+    [
+      'hicks-henne',
+      () => hicksHenne(nacaAirfoil('0012', 80)),
+      (p) => Float64Array.from({ length: p.nVars }, (_, j) => 0.004 * Math.cos(j)),
+    ],
     [
       'parsec',
       () => parsec(),
@@ -54,7 +59,8 @@ describe('round trips: each fit reproduces a shape of its own family to < 1e-6 c
     expect(r.rmsDeviation).toBeLessThanOrEqual(r.maxDeviation);
     const back = p.coordinates(r.params);
     let d = 0;
-    for (let i = 0; i < back.x.length; i++) d = Math.max(d, Math.hypot(back.x[i] - shape.x[i], back.y[i] - shape.y[i]));
+    for (let i = 0; i < back.x.length; i++)
+      d = Math.max(d, Math.hypot(back.x[i] - shape.x[i], back.y[i] - shape.y[i]));
     // the node positions themselves come back (the linear families exactly)
     expect(d).toBeLessThan(1e-5);
   });
@@ -208,7 +214,14 @@ describe('least-squares machinery', () => {
     expect(p[1]).toBeCloseTo(-3, 9);
     expect(p[2]).toBeCloseTo(0.5, 9);
     // with p1 <= -3.5 the constrained optimum has p1 on the bound
-    const q = boundedLinearLeastSquares(a, b, m, 3, Float64Array.from([-10, -10, -10]), Float64Array.from([10, -3.5, 10]));
+    const q = boundedLinearLeastSquares(
+      a,
+      b,
+      m,
+      3,
+      Float64Array.from([-10, -10, -10]),
+      Float64Array.from([10, -3.5, 10]),
+    );
     expect(q[1]).toBe(-3.5);
   });
 

@@ -54,7 +54,9 @@ const builtIns: [string, () => Parametrization, number][] = [
 /** Measured errors, printed once at the end (the report quotes them). */
 const measured: string[] = [];
 afterAll(() => {
-  console.log(`analytic vs central-difference Jacobians (max abs diff / max abs entry):\n${measured.join('\n')}`);
+  console.log(
+    `analytic vs central-difference Jacobians (max abs diff / max abs entry):\n${measured.join('\n')}`,
+  );
 });
 
 describe('analytic Jacobians agree with central differences', () => {
@@ -101,7 +103,12 @@ describe('finite-difference fallback', () => {
     const j = jacobianOf(p, v);
     let maxErr = 0;
     for (let i = 0; i < base.x.length; i++) {
-      maxErr = Math.max(maxErr, Math.abs(j.dy[i * 2] - base.y[i]), Math.abs(j.dy[i * 2 + 1] - base.x[i]), Math.abs(j.dx[i * 2]));
+      maxErr = Math.max(
+        maxErr,
+        Math.abs(j.dy[i * 2] - base.y[i]),
+        Math.abs(j.dy[i * 2 + 1] - base.x[i]),
+        Math.abs(j.dx[i * 2]),
+      );
     }
     expect(maxErr).toBeLessThan(1e-9);
   });

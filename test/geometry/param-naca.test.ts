@@ -1,3 +1,4 @@
+import { UIUC_DIR } from '../helpers/paths';
 import { FoiloptError } from '../../src/errors';
 import { readAirfoilFile } from '../../src/geometry/io';
 import {
@@ -12,7 +13,7 @@ import {
 import { polylineDeviation } from '../../src/geometry/param/fit';
 import type { Airfoil } from '../../src/geometry/types';
 
-const UIUC = '/work/shared/data/uiuc-airfoils';
+const UIUC = UIUC_DIR;
 
 /**
  * Max |y_generated(x) - y_file| over the file's nodes, per surface, generated y linearly

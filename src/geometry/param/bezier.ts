@@ -17,12 +17,15 @@ import {
   emptyJacobian,
   seligIndex,
 } from './common';
-import { fitByDistance, fitFrame, type DistanceFitResult } from './fit';
+import { fitByDistance, fitFrame, linearLeastSquares, splitSurfaces, type DistanceFitResult } from './fit';
 import { nacaAirfoil } from './naca';
 import type { CoordinateJacobian, Parametrization } from './types';
 
 /** Default number of control points per side (LE and TE points included). */
 export const BEZIER_DEFAULT_CONTROL_POINTS = 6;
+
+/** Curve-fitting passes of BezierParametrization.startFromTarget. */
+export const BEZIER_START_PASSES = 20;
 
 /** Options of the Bezier parametrization. */
 export interface BezierOptions {
@@ -123,7 +126,11 @@ export class BezierParametrization implements Parametrization {
           p0[o + 2 + 2 * (j - 2)] = sign * 0.075 * Math.sqrt(xj) * (1.2 - xj);
         }
       }
-      this.initialCache = fitByDistance(this, nacaAirfoil('0012', 81, { sharpTrailingEdge: true }), p0).params;
+      this.initialCache = fitByDistance(
+        this,
+        nacaAirfoil('0012', 81, { sharpTrailingEdge: true }),
+        p0,
+      ).params;
     }
     return Float64Array.from(this.initialCache);
   }
@@ -179,7 +186,12 @@ export class BezierParametrization implements Parametrization {
         y[i] = py;
       }
     }
-    return { name: `Bezier ${this.controlPoints}+${this.controlPoints}`, x, y, source: 'Bezier parametrization' };
+    return {
+      name: `Bezier ${this.controlPoints}+${this.controlPoints}`,
+      x,
+      y,
+      source: 'Bezier parametrization',
+    };
   }
 
   /** Bernstein basis: d x/d x_j = d y/d y_j = B_j(t), d y/d teGap = +-B_d(t)/2. */
@@ -206,12 +218,106 @@ export class BezierParametrization implements Parametrization {
   }
 
   /**
+   * Starting control points from a target already in the unit frame, by classic Bezier curve
+   * fitting per surface: parameters t_i from the chord length along the surface (from the LE), then
+   * alternately linear least squares for the free control-point x and y (LE, first-point x and TE
+   * fixed; TE gap from the target's end nodes) and one Newton projection step of every t_i onto the
+   * curve (BEZIER_START_PASSES passes). Clipped to the bounds.
+   */
+  startFromTarget(t: Airfoil): Float64Array {
+    const d = this.controlPoints - 1;
+    const split = splitSurfaces(t);
+    const n = t.x.length;
+    const gap = Math.min(this.upper[this.nVars - 1], Math.max(0, t.y[0] - t.y[n - 1]));
+    const out = new Float64Array(this.nVars);
+    out[this.nVars - 1] = gap;
+    const b = new Float64Array(d + 1);
+    const b1 = new Float64Array(d);
+    const b2 = new Float64Array(d - 1);
+    for (let s = 0; s < 2; s++) {
+      const sign = s === 0 ? 1 : -1;
+      // surface nodes from the LE outwards, LE itself excluded
+      const nodes = s === 0 ? [...split.upper].reverse() : split.lower;
+      const m = nodes.length;
+      const px = Float64Array.from(nodes, (i) => t.x[i]);
+      const py = Float64Array.from(nodes, (i) => t.y[i]);
+      const tp = new Float64Array(m);
+      let len = Math.hypot(px[0], py[0]);
+      tp[0] = len;
+      for (let i = 1; i < m; i++) {
+        len += Math.hypot(px[i] - px[i - 1], py[i] - py[i - 1]);
+        tp[i] = len;
+      }
+      for (let i = 0; i < m; i++) tp[i] /= len;
+      const cx = new Float64Array(d + 1);
+      const cy = new Float64Array(d + 1);
+      cx[d] = 1;
+      cy[d] = (sign * gap) / 2;
+      const nx = d - 2; // free x: j = 2..d-1
+      const ny = d - 1; // free y: j = 1..d-1
+      for (let pass = 0; pass < BEZIER_START_PASSES; pass++) {
+        const ax = new Float64Array(m * nx);
+        const bx = new Float64Array(m);
+        const ay = new Float64Array(m * ny);
+        const by = new Float64Array(m);
+        for (let i = 0; i < m; i++) {
+          bernstein(d, tp[i], b);
+          for (let j = 2; j <= d - 1; j++) ax[i * nx + j - 2] = b[j];
+          for (let j = 1; j <= d - 1; j++) ay[i * ny + j - 1] = b[j];
+          bx[i] = px[i] - b[d] * cx[d];
+          by[i] = py[i] - b[d] * cy[d];
+        }
+        const solX = linearLeastSquares(ax, bx, m, nx, 1e-10);
+        const solY = linearLeastSquares(ay, by, m, ny, 1e-10);
+        for (let j = 2; j <= d - 1; j++) cx[j] = solX[j - 2];
+        for (let j = 1; j <= d - 1; j++) cy[j] = solY[j - 1];
+        // Newton step of each t_i on |C(t) - P_i|^2
+        for (let i = 0; i < m; i++) {
+          const ti = tp[i];
+          bernstein(d, ti, b);
+          bernstein(d - 1, ti, b1);
+          bernstein(d - 2, ti, b2);
+          let x = 0;
+          let y = 0;
+          let dx = 0;
+          let dy = 0;
+          let ddx = 0;
+          let ddy = 0;
+          for (let j = 0; j <= d; j++) {
+            x += b[j] * cx[j];
+            y += b[j] * cy[j];
+          }
+          for (let j = 0; j < d; j++) {
+            dx += d * b1[j] * (cx[j + 1] - cx[j]);
+            dy += d * b1[j] * (cy[j + 1] - cy[j]);
+          }
+          for (let j = 0; j < d - 1; j++) {
+            ddx += d * (d - 1) * b2[j] * (cx[j + 2] - 2 * cx[j + 1] + cx[j]);
+            ddy += d * (d - 1) * b2[j] * (cy[j + 2] - 2 * cy[j + 1] + cy[j]);
+          }
+          const ex = x - px[i];
+          const ey = y - py[i];
+          const den = dx * dx + dy * dy + ex * ddx + ey * ddy;
+          if (den > 0) tp[i] = Math.min(1, Math.max(0, ti - (ex * dx + ey * dy) / den));
+        }
+      }
+      const o = s * this.perSide;
+      out[o] = cy[1];
+      for (let j = 2; j <= d - 1; j++) {
+        out[o + 1 + 2 * (j - 2)] = cx[j];
+        out[o + 2 + 2 * (j - 2)] = cy[j];
+      }
+    }
+    for (let j = 0; j < this.nVars; j++) out[j] = Math.min(this.upper[j], Math.max(this.lower[j], out[j]));
+    return out;
+  }
+
+  /**
    * Geometric fit: the target is brought to the unit frame (fitFrame: normalize with derotate
    * unless already there), then Levenberg-Marquardt on the distances to the node polyline with a
-   * small alignment of the target (fitByDistance with align) from two starts, the better kept:
-   * initial() itself, and the result of a first pass that moves only the y coordinates and teGap
-   * (control-point x frozen at initial()), which avoids the poor local minima a strongly cambered
-   * target can lead the free fit into.
+   * small alignment of the target (fitByDistance with align) from three starts, the best kept:
+   * initial(); the result of a first pass that moves only the y coordinates and teGap (control-point
+   * x frozen at initial()); and startFromTarget (a direct Bezier curve fit of each surface).
    */
   fit(target: Airfoil): DistanceFitResult {
     const t = fitFrame(target);
@@ -225,9 +331,13 @@ export class BezierParametrization implements Parametrization {
         upper[v] = p0[v];
       }
     }
-    const direct = fitByDistance(this, t, p0, { align: true });
-    const yFirst = fitByDistance(this, t, fitByDistance(this, t, p0, { lower, upper }).params, { align: true });
-    return yFirst.rmsDeviation < direct.rmsDeviation ? yFirst : direct;
+    const starts = [p0, fitByDistance(this, t, p0, { lower, upper }).params, this.startFromTarget(t)];
+    let best: DistanceFitResult | undefined;
+    for (const start of starts) {
+      const r = fitByDistance(this, t, start, { align: true });
+      if (!best || r.rmsDeviation < best.rmsDeviation) best = r;
+    }
+    return best as DistanceFitResult;
   }
 }
 

@@ -7,7 +7,6 @@
  * 2 * pointsPerSide - 1 nodes in total.
  */
 import { FoiloptError } from '../../errors';
-import type { Airfoil } from '../types';
 import type { CoordinateJacobian, Parametrization } from './types';
 
 /** Default number of nodes per surface (LE and TE included) of every built-in parametrization. */
@@ -92,9 +91,4 @@ export function checkParams(p: { name: string; nVars: number }, params: Float64A
   for (let j = 0; j < params.length; j++) {
     if (!Number.isFinite(params[j])) throw new FoiloptError(`${p.name}: parameter ${j} is not finite`);
   }
-}
-
-/** Airfoil from coordinate arrays (helper to keep the object shape in one place). */
-export function makeAirfoil(name: string, x: Float64Array, y: Float64Array, source: string): Airfoil {
-  return { name, x, y, source };
 }

@@ -106,7 +106,9 @@ export class CstParametrization implements Parametrization {
     this.pointsPerSide = pps;
     this.fitObjective = options.fitObjective ?? 'minimax';
     if (this.fitObjective !== 'minimax' && this.fitObjective !== 'l2') {
-      throw new FoiloptError(`cst: fit objective must be "minimax" or "l2", got "${String(this.fitObjective)}"`);
+      throw new FoiloptError(
+        `cst: fit objective must be "minimax" or "l2", got "${String(this.fitObjective)}"`,
+      );
     }
     this.nVars = 2 * n + 2;
     const names: string[] = [];
@@ -132,7 +134,8 @@ export class CstParametrization implements Parametrization {
 
   /** The CST fit of NACA 0012 with a sharp TE (computed once). */
   initial(): Float64Array {
-    if (!this.initialCache) this.initialCache = this.fit(nacaAirfoil('0012', 161, { sharpTrailingEdge: true })).params;
+    if (!this.initialCache)
+      this.initialCache = this.fit(nacaAirfoil('0012', 161, { sharpTrailingEdge: true })).params;
     return Float64Array.from(this.initialCache);
   }
 
@@ -199,7 +202,7 @@ export class CstParametrization implements Parametrization {
     let y = params[2 * n] * b[n];
     for (let i = 0; i < n; i++) y += params[off + i] * b[i];
     const xc = x < 0 ? 0 : x > 1 ? 1 : x;
-    return y + ((upperSurface ? 0.5 : -0.5) * xc * params[2 * n + 1]);
+    return y + (upperSurface ? 0.5 : -0.5) * xc * params[2 * n + 1];
   }
 
   /**
@@ -222,7 +225,9 @@ export class CstParametrization implements Parametrization {
     const rowNode = [...split.upper, ...split.lower];
     const m = rowNode.length;
     if (m < nv) {
-      throw new FoiloptError(`cst: airfoil "${target.name}" has ${t.x.length} nodes, too few to fit ${nv} CST variables`);
+      throw new FoiloptError(
+        `cst: airfoil "${target.name}" has ${t.x.length} nodes, too few to fit ${nv} CST variables`,
+      );
     }
     const a = new Float64Array(m * nv);
     const b = new Float64Array(m);

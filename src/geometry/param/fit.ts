@@ -18,7 +18,13 @@ import type { FitResult, Parametrization } from './types';
  * so it is scale-invariant). Solved by QR of the column-scaled, ridge-augmented matrix.
  * Columns that are identically zero get p_j = 0.
  */
-export function linearLeastSquares(a: Float64Array, b: Float64Array, m: number, n: number, ridge = 1e-12): Float64Array {
+export function linearLeastSquares(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  n: number,
+  ridge = 1e-12,
+): Float64Array {
   const scale = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     let s = 0;
@@ -288,7 +294,9 @@ export interface SurfaceSplit {
 export function splitSurfaces(a: Airfoil): SurfaceSplit {
   const n = a.x.length;
   if (n < 5 || a.y.length !== n) {
-    throw new FoiloptError(`airfoil "${a.name}" needs at least 5 nodes with matching x/y to be fitted, got ${n}`);
+    throw new FoiloptError(
+      `airfoil "${a.name}" needs at least 5 nodes with matching x/y to be fitted, got ${n}`,
+    );
   }
   const spline = buildSpline(a.x, a.y);
   const le = leadingEdge(a, spline);
@@ -372,7 +380,13 @@ export interface FootPoint {
 }
 
 /** Nearest point on the open polyline (x, y) to (px, py); writes into `out`. */
-export function nearestOnPolyline(x: Float64Array, y: Float64Array, px: number, py: number, out: FootPoint): FootPoint {
+export function nearestOnPolyline(
+  x: Float64Array,
+  y: Float64Array,
+  px: number,
+  py: number,
+  out: FootPoint,
+): FootPoint {
   let best = Infinity;
   let bestK = 0;
   let bestT = 0;
@@ -402,7 +416,10 @@ export function nearestOnPolyline(x: Float64Array, y: Float64Array, px: number, 
  * (the deviation measure of the geometric fits; the polyline's chord error is O(kappa h^2 / 8),
  * about 3e-5 chord at mid-chord for 100 cosine-spaced points per side).
  */
-export function polylineDeviation(target: Airfoil, shape: Airfoil): { maxDeviation: number; rmsDeviation: number } {
+export function polylineDeviation(
+  target: Airfoil,
+  shape: Airfoil,
+): { maxDeviation: number; rmsDeviation: number } {
   const foot: FootPoint = { segment: 0, t: 0, distance: 0 };
   let max = 0;
   let sum = 0;
@@ -539,7 +556,8 @@ export function fitByDistance(
           const row = i * nv;
           for (let v = 0; v < ns; v++) {
             jac[row + v] =
-              nx * ((1 - t) * j.dx[r0 + v] + t * j.dx[r1 + v]) + ny * ((1 - t) * j.dy[r0 + v] + t * j.dy[r1 + v]);
+              nx * ((1 - t) * j.dx[r0 + v] + t * j.dx[r1 + v]) +
+              ny * ((1 - t) * j.dy[r0 + v] + t * j.dy[r1 + v]);
           }
           if (align) {
             // dP'/d(dx, dy) = e_x, e_y; dP'/drotation = (-(s tx + c ty), c tx - s ty); dP'/dlogScale = P' - (dx, dy)

@@ -62,20 +62,34 @@ export class HicksHenneParametrization implements Parametrization {
     if (!Number.isInteger(nb) || nb < 1 || nb > 50) {
       throw new FoiloptError(`hicks-henne: bumps per side must be an integer 1..50, got ${nb}`);
     }
-    if (options.bumpsPerSide !== undefined && options.positions && options.positions.length !== options.bumpsPerSide) {
-      throw new FoiloptError(`hicks-henne: ${options.positions.length} positions given for ${options.bumpsPerSide} bumps per side`);
+    if (
+      options.bumpsPerSide !== undefined &&
+      options.positions &&
+      options.positions.length !== options.bumpsPerSide
+    ) {
+      throw new FoiloptError(
+        `hicks-henne: ${options.positions.length} positions given for ${options.bumpsPerSide} bumps per side`,
+      );
     }
     const positions = options.positions
       ? Float64Array.from(options.positions)
       : Float64Array.from({ length: nb }, (_, k) => 0.5 * (1 - Math.cos((Math.PI * (k + 1)) / (nb + 1))));
     for (const xk of positions) {
-      if (!(xk > 0 && xk < 1)) throw new FoiloptError(`hicks-henne: bump positions must lie in (0, 1), got ${xk}`);
+      if (!(xk > 0 && xk < 1))
+        throw new FoiloptError(`hicks-henne: bump positions must lie in (0, 1), got ${xk}`);
     }
     const width = options.width ?? HICKS_HENNE_DEFAULT_WIDTH;
-    if (!(width > 0) || !Number.isFinite(width)) throw new FoiloptError(`hicks-henne: width must be > 0, got ${width}`);
+    if (!(width > 0) || !Number.isFinite(width))
+      throw new FoiloptError(`hicks-henne: width must be > 0, got ${width}`);
     const n = base.x.length;
-    if (n < 5 || base.y.length !== n) throw new FoiloptError(`hicks-henne: base airfoil "${base.name}" needs >= 5 nodes`);
-    this.base = { name: base.name, x: Float64Array.from(base.x), y: Float64Array.from(base.y), source: base.source };
+    if (n < 5 || base.y.length !== n)
+      throw new FoiloptError(`hicks-henne: base airfoil "${base.name}" needs >= 5 nodes`);
+    this.base = {
+      name: base.name,
+      x: Float64Array.from(base.x),
+      y: Float64Array.from(base.y),
+      source: base.source,
+    };
     this.positions = positions;
     this.width = width;
     this.nVars = 2 * nb;
@@ -93,7 +107,8 @@ export class HicksHenneParametrization implements Parametrization {
       if (i === iLE) continue;
       this.nodeSide[i] = i < iLE ? 1 : -1;
       const off = i < iLE ? 0 : nb;
-      for (let k = 0; k < nb; k++) this.basis[i * this.nVars + off + k] = hicksHenneBump(base.x[i], positions[k], width);
+      for (let k = 0; k < nb; k++)
+        this.basis[i * this.nVars + off + k] = hicksHenneBump(base.x[i], positions[k], width);
     }
   }
 
@@ -113,7 +128,12 @@ export class HicksHenneParametrization implements Parametrization {
       for (let j = 0; j < nv; j++) dy += this.basis[i * nv + j] * params[j];
       y[i] += dy;
     }
-    return { name: `${this.base.name} + Hicks-Henne`, x: Float64Array.from(this.base.x), y, source: 'Hicks-Henne parametrization' };
+    return {
+      name: `${this.base.name} + Hicks-Henne`,
+      x: Float64Array.from(this.base.x),
+      y,
+      source: 'Hicks-Henne parametrization',
+    };
   }
 
   /** Exact: dy_i/da_k = b_k(x_i) on node i's surface, dx = 0. */

@@ -250,7 +250,8 @@ export function parseNacaCode(code: string): NacaCode {
     );
   }
   const t = Number(digits.slice(-2)) / 100;
-  if (t === 0) throw new FoiloptError(`invalid NACA code "${code}": thickness digits "00" give zero thickness`);
+  if (t === 0)
+    throw new FoiloptError(`invalid NACA code "${code}": thickness digits "00" give zero thickness`);
   if (digits.length === 4) {
     const m = Number(digits[0]) / 100;
     const p = Number(digits[1]) / 10;
@@ -408,7 +409,9 @@ export class NacaParametrization implements Parametrization {
 
   /** NACA 2412 (naca4) or 23012 (naca5, continuous mean line). */
   initial(): Float64Array {
-    return this.name === 'naca4' ? Float64Array.from([0.02, 0.4, 0.12]) : Float64Array.from([0.3, 0.15, 0.12]);
+    return this.name === 'naca4'
+      ? Float64Array.from([0.02, 0.4, 0.12])
+      : Float64Array.from([0.3, 0.15, 0.12]);
   }
 
   private camber(params: Float64Array): CamberFn {
@@ -423,7 +426,12 @@ export class NacaParametrization implements Parametrization {
     const y = new Float64Array(2 * n - 1);
     buildNaca(this.camber(params), 2, params[2], this.teCoef, n, this.xBase, x, y);
     const label = this.varNames.map((v, j) => `${v}=${params[j].toPrecision(4)}`).join(' ');
-    return { name: `${this.name} ${label}`, x, y, source: `NACA ${this.name === 'naca4' ? 4 : 5}-digit formula` };
+    return {
+      name: `${this.name} ${label}`,
+      x,
+      y,
+      source: `NACA ${this.name === 'naca4' ? 4 : 5}-digit formula`,
+    };
   }
 
   /** Closed-form Jacobian. */

@@ -25,7 +25,14 @@ import {
   emptyJacobian,
   seligIndex,
 } from './common';
-import { fitByDistance, fitFrame, linearLeastSquares, splitSurfaces, type DistanceFitResult, type SurfaceSplit } from './fit';
+import {
+  fitByDistance,
+  fitFrame,
+  linearLeastSquares,
+  splitSurfaces,
+  type DistanceFitResult,
+  type SurfaceSplit,
+} from './fit';
 import type { CoordinateJacobian, Parametrization } from './types';
 
 /** Names of the 11 PARSEC variables, in order. */
@@ -73,7 +80,9 @@ export function parsecSide(params: Float64Array, upperSide: boolean, derivatives
   const iZ = upperSide ? 2 : 5;
   const iZxx = upperSide ? 3 : 6;
   if (!(xc > 0 && xc < 1) || !(rLE > 0)) {
-    throw new FoiloptError(`parsec: crest positions must lie in (0, 1) and rLE > 0 (got x=${xc}, rLE=${rLE})`);
+    throw new FoiloptError(
+      `parsec: crest positions must lie in (0, 1) and rLE > 0 (got x=${xc}, rLE=${rLE})`,
+    );
   }
   const mat = new Matrix(6, 6);
   for (let n = 0; n < 6; n++) {
@@ -148,7 +157,8 @@ export class ParsecParametrization implements Parametrization {
     this.pointsPerSide = pps;
     this.xBase = cosineSpacing(pps);
     this.powers = new Float64Array(pps * 6);
-    for (let k = 0; k < pps; k++) for (let n = 0; n < 6; n++) this.powers[k * 6 + n] = Math.pow(this.xBase[k], EXPONENTS[n]);
+    for (let k = 0; k < pps; k++)
+      for (let n = 0; n < 6; n++) this.powers[k * 6 + n] = Math.pow(this.xBase[k], EXPONENTS[n]);
   }
 
   /**

@@ -38,7 +38,8 @@ export function integerArg(spec: string, arg: string | undefined, fallback: numb
 }
 
 function noArg(name: string, arg: string | undefined): void {
-  if (arg !== undefined) throw new FoiloptError(`parametrization "${name}" takes no argument, got "${name}:${arg}"`);
+  if (arg !== undefined)
+    throw new FoiloptError(`parametrization "${name}" takes no argument, got "${name}:${arg}"`);
 }
 
 /**
@@ -49,9 +50,12 @@ function noArg(name: string, arg: string | undefined): void {
 export function registerParametrization(name: string, factory: ParametrizationFactory): void {
   const key = name.toLowerCase();
   if (!/^[a-z][a-z0-9_-]*$/.test(key)) {
-    throw new FoiloptError(`invalid parametrization name "${name}": use letters, digits, "-" or "_", starting with a letter`);
+    throw new FoiloptError(
+      `invalid parametrization name "${name}": use letters, digits, "-" or "_", starting with a letter`,
+    );
   }
-  if (registry.get(key)?.builtIn) throw new FoiloptError(`parametrization name "${name}" is built in and cannot be replaced`);
+  if (registry.get(key)?.builtIn)
+    throw new FoiloptError(`parametrization name "${name}" is built in and cannot be replaced`);
   registry.set(key, { factory, builtIn: false });
 }
 
@@ -92,7 +96,9 @@ builtIn('naca5', (arg) => {
   noArg('naca5', arg);
   return naca5();
 });
-builtIn('bezier', (arg) => bezier({ controlPointsPerSide: integerArg('bezier', arg, BEZIER_DEFAULT_CONTROL_POINTS) }));
+builtIn('bezier', (arg) =>
+  bezier({ controlPointsPerSide: integerArg('bezier', arg, BEZIER_DEFAULT_CONTROL_POINTS) }),
+);
 const hh: ParametrizationFactory = (arg, base) => {
   if (!base) throw new FoiloptError('parametrization "hicks-henne" (hh) needs a base airfoil');
   return hicksHenne(base, { bumpsPerSide: integerArg('hh', arg, HICKS_HENNE_DEFAULT_BUMPS) });

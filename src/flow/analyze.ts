@@ -1,0 +1,118 @@
+/**
+ * Public analysis entry point: normalizes and repanels an airfoil like XFOIL's `PANE` (160 nodes by
+ * default) and solves a list of operating points (fixed alpha or fixed CL) with warm starts, in
+ * XFOIL's polar order (from the point nearest 0 outward both ways, like two ASEQ sweeps).
+ */
+import { FoiloptError } from '../errors';
+import { normalize } from '../geometry/normalize';
+import { repanel } from '../geometry/paneling';
+import type { Airfoil } from '../geometry/types';
+import type { FlowConditions, PointResult, SolverOptions } from './types';
+import { createSolver, type ViscousSolver } from './viscous';
+
+/** Conditions of `analyze`: the flow plus either angles of attack (degrees) or lift coefficients. */
+export type AnalyzeConditions = FlowConditions & { alphaDeg?: number | number[]; cl?: number | number[] };
+
+/** A point that could not be computed at all (NaN everywhere, converged false). */
+export function failedPoint(alphaDeg: number): PointResult {
+  return {
+    alpha: alphaDeg,
+    cl: NaN,
+    cd: NaN,
+    cdp: NaN,
+    cdf: NaN,
+    cm: NaN,
+    xtrTop: NaN,
+    xtrBot: NaN,
+    converged: false,
+    iterations: 0,
+    residual: NaN,
+  };
+}
+
+/**
+ * Chord-1 airfoil as the solver sees it: normalized (LE at the origin, chord 1, incidence kept like
+ * XFOIL's NORM) and, unless `options.repanel === false`, repaneled with `options.panels` (160) nodes.
+ */
+export function prepareAirfoil(airfoil: Airfoil, options: SolverOptions = {}): Airfoil {
+  const a = normalize(airfoil);
+  if (options.repanel === false) return a;
+  return repanel(a, { nodes: options.panels ?? 160 });
+}
+
+/**
+ * Order in which a sweep is solved: indices of the unique finite values, starting at the value
+ * nearest 0, then upward, then (restarting from the first) downward. Returned as two branches.
+ */
+export function sweepOrder(values: readonly number[]): { up: number[]; down: number[] } {
+  const uniq = [...new Set(values.filter((v) => Number.isFinite(v)))].sort((a, b) => a - b);
+  if (uniq.length === 0) return { up: [], down: [] };
+  let k0 = 0;
+  for (let k = 1; k < uniq.length; k++) if (Math.abs(uniq[k]) < Math.abs(uniq[k0])) k0 = k;
+  const up = uniq.slice(k0);
+  const down = uniq.slice(0, k0).reverse();
+  return { up, down };
+}
+
+/**
+ * Solves a sweep on one solver: the upward branch from the start value, then the downward branch
+ * warm-started from the start point's state. Returns a map value -> result.
+ */
+export function solveSweep(solver: ViscousSolver, values: readonly number[], mode: 'alpha' | 'cl'): Map<number, PointResult> {
+  const { up, down } = sweepOrder(values);
+  const out = new Map<number, PointResult>();
+  const solve = (v: number): PointResult => (mode === 'alpha' ? solver.solveAlpha(v) : solver.solveCl(v));
+  let start: ReturnType<ViscousSolver['saveState']> | null = null;
+  for (let k = 0; k < up.length; k++) {
+    out.set(up[k], solve(up[k]));
+    if (k === 0) start = solver.saveState();
+  }
+  if (down.length > 0 && start) solver.restoreState(start);
+  for (const v of down) out.set(v, solve(v));
+  return out;
+}
+
+/**
+ * Analyzes an airfoil at the given angles of attack (`alphaDeg`, degrees) or lift coefficients
+ * (`cl`), one PointResult per requested value in the requested order. The airfoil is normalized and
+ * repaneled first (see prepareAirfoil). Re = 0 or Infinity runs the inviscid panel method only.
+ * Points that fail (no convergence, non-finite input, a geometry the panel method cannot handle)
+ * come back with converged = false instead of throwing; invalid flow conditions or options throw a
+ * FoiloptError.
+ */
+export function analyze(airfoil: Airfoil, conditions: AnalyzeConditions, options: SolverOptions = {}): PointResult[] {
+  const hasAlpha = conditions.alphaDeg !== undefined;
+  const hasCl = conditions.cl !== undefined;
+  if (hasAlpha === hasCl) throw new FoiloptError('analyze: give exactly one of alphaDeg or cl');
+  const list = (hasAlpha ? conditions.alphaDeg : conditions.cl) as number | number[];
+  const values = Array.isArray(list) ? list : [list];
+  const mode = hasAlpha ? 'alpha' : 'cl';
+  const failAll = (): PointResult[] => values.map((v) => failedPoint(mode === 'alpha' ? v : NaN));
+  if (options.panels !== undefined && !(Number.isInteger(options.panels) && options.panels >= 20)) {
+    throw new FoiloptError(`panels must be an integer >= 20, got ${options.panels}`);
+  }
+  const flow: FlowConditions = {
+    re: conditions.re,
+    mach: conditions.mach,
+    nCrit: conditions.nCrit,
+    xtrTop: conditions.xtrTop,
+    xtrBot: conditions.xtrBot,
+  };
+  let prepared: Airfoil;
+  try {
+    prepared = prepareAirfoil(airfoil, options);
+  } catch (e) {
+    if (e instanceof FoiloptError) return failAll();
+    return failAll();
+  }
+  let solver: ViscousSolver;
+  try {
+    solver = createSolver(prepared, flow, options);
+  } catch (e) {
+    // invalid conditions/options are user errors; geometry breakdowns are failed points
+    if (e instanceof FoiloptError && /Reynolds|Mach|nCrit|trip|maxIterations|tolerance|wakeLength/.test(e.message)) throw e;
+    return failAll();
+  }
+  const results = solveSweep(solver, values, mode);
+  return values.map((v) => results.get(v) ?? failedPoint(mode === 'alpha' ? v : NaN));
+}

@@ -1,0 +1,3 @@
+/** foilopt library entry point. */
+export * from './geometry';
+export { FoiloptError, isFoiloptError } from './errors';
