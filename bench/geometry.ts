@@ -18,7 +18,8 @@ import { isFoiloptError } from '../src/errors';
 import { readAirfoilFile, formatSelig, parseAirfoilDat } from '../src/geometry/io';
 import { nacaAirfoil } from '../src/geometry/param/naca';
 import { measureAirfoil } from '../src/geometry/measure';
-import { repanel, panelDeviation } from '../src/geometry/paneling';
+import { repanel, panelDeviation, distanceToSpline } from '../src/geometry/paneling';
+import { buildSpline, evalSpline, newSplinePoint } from '../src/geometry/spline';
 import { normalize } from '../src/geometry/normalize';
 import { parametrizationFromSpec } from '../src/geometry/param';
 import { jacobianFD } from '../src/geometry/param/common';
@@ -143,14 +144,26 @@ console.log(`4. Jacobian, max |analytic - central FD| / max |J|: ${Object.entrie
 report.jacobians = jac;
 
 // ---------------------------------------------------------------- 5. repaneling
-const pan: Record<string, { maxNode: number; maxMidpoint: number; ms: number }> = {};
+/** Max distance from the spline through the repaneled nodes (sampled at its panel mid-arcs) to the input spline. */
+function splineToSpline(a: Airfoil, r: Airfoil): number {
+  const sa = buildSpline(a.x, a.y);
+  const sr = buildSpline(r.x, r.y);
+  const pt = newSplinePoint();
+  let d = 0;
+  for (let i = 0; i + 1 < sr.n; i++) {
+    evalSpline(sr, 0.5 * (sr.s[i] + sr.s[i + 1]), pt);
+    d = Math.max(d, distanceToSpline(sa, pt.x, pt.y));
+  }
+  return d;
+}
+const pan: Record<string, { maxNode: number; maxMidpoint: number; splineToSpline: number; ms: number }> = {};
 for (const entry of listShippedAirfoils()) {
   const a = normalize(loadAirfoil(entry.name));
   const t = process.hrtime.bigint();
   const r = repanel(a, { nodes: 160 });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   const d = panelDeviation(a, r);
-  pan[entry.name] = { maxNode: d.maxNode, maxMidpoint: d.maxMidpoint, ms };
+  pan[entry.name] = { maxNode: d.maxNode, maxMidpoint: d.maxMidpoint, splineToSpline: splineToSpline(a, r), ms };
 }
 const panVals = Object.values(pan);
 const uiucMid: number[] = [];
@@ -164,7 +177,8 @@ for (const { airfoil } of loaded) {
 }
 console.log(
   `5. repanel to 160 nodes, shipped airfoils (${panVals.length}): max node-to-spline ${fmtE(Math.max(...panVals.map((p) => p.maxNode)))}, ` +
-    `max midpoint-to-spline ${fmtE(Math.max(...panVals.map((p) => p.maxMidpoint)))}, mean ${(panVals.reduce((s, p) => s + p.ms, 0) / panVals.length).toFixed(2)} ms`,
+    `max flat-panel midpoint-to-spline ${fmtE(Math.max(...panVals.map((p) => p.maxMidpoint)))}, ` +
+    `max repaneled-spline-to-input-spline ${fmtE(Math.max(...panVals.map((p) => p.splineToSpline)))}, mean ${(panVals.reduce((s, p) => s + p.ms, 0) / panVals.length).toFixed(2)} ms`,
 );
 console.log(
   `   all UIUC (${uiucMid.length}): midpoint-to-spline median ${fmtE(percentile(uiucMid, 0.5))}, p95 ${fmtE(percentile(uiucMid, 0.95))}, ` +

@@ -148,6 +148,7 @@ function stationSystem(
   const tr = sys.tr;
   trchek2(p, st1, st2, m.ami, xiforc, tr);
   m.ami = tr.n2;
+  st2.nAmp = m.ami; // XFOIL: TRCHEK sets AMPL2 of the "2" station
   if (tr.tran) {
     if (m.cti <= 0) m.cti = S_START;
     blStation(p, TURBULENT, xsi, m.cti, m.thi, m.dsi, m.uei, 0, st2);
@@ -507,7 +508,9 @@ export function marchMixed(S: BlState): number {
           a4[15] = (st2.hkRaw_uk * hkref + sens / ueref) * st2.uk_ue;
           b4[3] = -(hkref * hkref) * (st2.hkRaw / hkref - 1.0) - sens * (st2.uk / ueref - 1.0);
         }
+        const r0dbg = -b4[0];
         if (!solve4(a4, b4)) break;
+        if (process.env.DBG_ST && side === 0 && ibl === Number(process.env.DBG_ST)) console.log('MRCHDU dbg', itbl, 'R0', r0dbg, 'b', Array.from(b4).map(v=>v.toExponential(3)).join(' '), 'ami', m.ami, 'rows', Array.from(a4.subarray(0,4)).join(' '));
         dmax = Math.max(Math.abs(b4[1] / m.thi), Math.abs(b4[2] / m.dsi), Math.abs(b4[3] / m.uei));
         if (ibl >= itran) dmax = Math.max(dmax, Math.abs(b4[0] / (10.0 * m.cti)));
         const rlx = dmax > 0.3 ? 0.3 / dmax : 1;
