@@ -56,19 +56,39 @@ export function sweepOrder(values: readonly number[]): { up: number[]; down: num
 
 /**
  * Solves a sweep on one solver: the upward branch from the start value, then the downward branch
- * warm-started from the start point's state. Returns a map value -> result.
+ * warm-started from the start point's state (a failed point re-initializes the next one, like
+ * XFOIL's polar after a failure with re-initialization). Then every failed point is retried once,
+ * warm-started from its converged outer neighbour (approaching it from the other side, which often
+ * avoids a transition limit cycle), else from a fresh initialization. Returns value -> result.
  */
-export function solveSweep(solver: ViscousSolver, values: readonly number[], mode: 'alpha' | 'cl'): Map<number, PointResult> {
+export function solveSweep(
+  solver: ViscousSolver,
+  values: readonly number[],
+  mode: 'alpha' | 'cl',
+): Map<number, PointResult> {
   const { up, down } = sweepOrder(values);
   const out = new Map<number, PointResult>();
-  const solve = (v: number): PointResult => (mode === 'alpha' ? solver.solveAlpha(v) : solver.solveCl(v));
-  let start: ReturnType<ViscousSolver['saveState']> | null = null;
-  for (let k = 0; k < up.length; k++) {
-    out.set(up[k], solve(up[k]));
-    if (k === 0) start = solver.saveState();
+  const snaps = new Map<number, ReturnType<ViscousSolver['saveState']>>();
+  const solve = (v: number, retry: boolean): PointResult => {
+    const r = mode === 'alpha' ? solver.solveAlpha(v, retry) : solver.solveCl(v, retry);
+    if (r.converged) snaps.set(v, solver.saveState());
+    out.set(v, r);
+    return r;
+  };
+  for (const v of up) solve(v, false);
+  if (down.length > 0) solver.restoreState(snaps.get(up[0]) ?? null);
+  for (const v of down) solve(v, false);
+  // fix-ups: branch order, so a repaired point can seed the next failed one
+  for (const branch of [up, down]) {
+    for (let k = 0; k < branch.length; k++) {
+      const v = branch[k];
+      if (out.get(v)!.converged) continue;
+      const outer = k + 1 < branch.length ? snaps.get(branch[k + 1]) : undefined;
+      solver.restoreState(outer ?? null);
+      const before = out.get(v)!.iterations;
+      solve(v, outer !== undefined).iterations += before;
+    }
   }
-  if (down.length > 0 && start) solver.restoreState(start);
-  for (const v of down) out.set(v, solve(v));
   return out;
 }
 
@@ -80,7 +100,11 @@ export function solveSweep(solver: ViscousSolver, values: readonly number[], mod
  * come back with converged = false instead of throwing; invalid flow conditions or options throw a
  * FoiloptError.
  */
-export function analyze(airfoil: Airfoil, conditions: AnalyzeConditions, options: SolverOptions = {}): PointResult[] {
+export function analyze(
+  airfoil: Airfoil,
+  conditions: AnalyzeConditions,
+  options: SolverOptions = {},
+): PointResult[] {
   const hasAlpha = conditions.alphaDeg !== undefined;
   const hasCl = conditions.cl !== undefined;
   if (hasAlpha === hasCl) throw new FoiloptError('analyze: give exactly one of alphaDeg or cl');
@@ -110,7 +134,11 @@ export function analyze(airfoil: Airfoil, conditions: AnalyzeConditions, options
     solver = createSolver(prepared, flow, options);
   } catch (e) {
     // invalid conditions/options are user errors; geometry breakdowns are failed points
-    if (e instanceof FoiloptError && /Reynolds|Mach|nCrit|trip|maxIterations|tolerance|wakeLength/.test(e.message)) throw e;
+    if (
+      e instanceof FoiloptError &&
+      /Reynolds|Mach|nCrit|trip|maxIterations|tolerance|wakeLength/.test(e.message)
+    )
+      throw e;
     return failAll();
   }
   const results = solveSweep(solver, values, mode);

@@ -66,7 +66,13 @@ export interface BlState {
 }
 
 /** Allocates the BL state for a geometry and station map (capacity n + nw + 2 per side). */
-export function createBlState(p: BlParams, geom: PanelGeometry, map: StationMap, xstripTop: number, xstripBot: number): BlState {
+export function createBlState(
+  p: BlParams,
+  geom: PanelGeometry,
+  map: StationMap,
+  xstripTop: number,
+  xstripBot: number,
+): BlState {
   const cap = map.n + map.nw + 2;
   const pair = (): SidePair => [new Float64Array(cap), new Float64Array(cap)];
   const n = geom.n;
@@ -143,7 +149,8 @@ export function tripXi(S: BlState, side: number): number {
     const f = cubicValue(S.xoc, S.xocS, s, i, str) - xs;
     // slope by a centred difference on the same cubic (robust, cheap)
     const e = 1e-6 * h;
-    const fp = (cubicValue(S.xoc, S.xocS, s, i, str + e) - cubicValue(S.xoc, S.xocS, s, i, str - e)) / (2 * e);
+    const fp =
+      (cubicValue(S.xoc, S.xocS, s, i, str + e) - cubicValue(S.xoc, S.xocS, s, i, str - e)) / (2 * e);
     if (!(Math.abs(fp) > 0)) break;
     const ds = -f / fp;
     str += ds;

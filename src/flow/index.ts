@@ -3,6 +3,13 @@
  * geometry (warm starts, Jacobian access for the adjoint), and the result types.
  */
 export { analyze, prepareAirfoil, sweepOrder, failedPoint, type AnalyzeConditions } from './analyze';
-export { createSolver, ViscousSolver, DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, VACCEL, type SolverSnapshot } from './viscous';
+export {
+  createSolver,
+  ViscousSolver,
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_TOLERANCE,
+  VACCEL,
+  type SolverSnapshot,
+} from './viscous';
 export type { BlockSystem } from './blsolve';
 export type { FlowConditions, SolverOptions, PointResult, BoundaryLayerSide } from './types';

@@ -30,8 +30,6 @@ import {
 import { dslim, edgeMachSq, HK_FLOOR_AIRFOIL, HK_FLOOR_WAKE, tripXi, type BlState } from './blstate';
 import { hkin } from './closures';
 
-const TRACE = typeof process !== 'undefined' && !!process.env.FOILOPT_TRACE;
-
 /** laminar Hk above which MRCHUE switches to the inverse mode */
 const HK_MAX_LAMINAR = 3.8;
 /** turbulent Hk above which MRCHUE switches to the inverse mode */
@@ -166,20 +164,16 @@ function stationSystem(
   blInterval(p, LAMINAR, st1, st2, sys);
 }
 
-/** Fills S.stTe with the stored upper-surface (side 0) TE station (turbulent closures). */
-export function fillUpperTe(S: BlState): void {
+/**
+ * Fills S.stTe with the stored upper-surface (side 0) TE station (turbulent closures). With
+ * `fromMass` its deltaStar is m/ue (the Newton unknown, as the assembly needs it), else the stored
+ * deltaStar (the marches); the two agree once the state is consistent.
+ */
+export function fillUpperTe(S: BlState, fromMass = false): void {
   const te = S.map.iblte[0];
-  blStation(
-    S.p,
-    TURBULENT,
-    S.map.xi[0][te],
-    S.ctau[0][te],
-    S.thet[0][te],
-    S.dstr[0][te],
-    S.uedg[0][te],
-    0,
-    S.stTe,
-  );
+  const ue = S.uedg[0][te];
+  const ds = fromMass ? S.mass[0][te] / ue : S.dstr[0][te];
+  blStation(S.p, TURBULENT, S.map.xi[0][te], S.ctau[0][te], S.thet[0][te], ds, ue, 0, S.stTe);
 }
 
 /** Closure type of a stored station (laminar before itran, turbulent to the TE, wake after). */
@@ -363,7 +357,6 @@ export function marchDirect(S: BlState): number {
               htarg = hk1 - (0.15 * (x2 - x1)) / t1;
             }
             htarg = wake ? Math.max(htarg, 1.01) : Math.max(htarg, hmax);
-            if (TRACE) console.log(`MRCHUE: inverse mode at ${ibl + 1} side ${side + 1} Hk = ${htarg.toFixed(3)}`);
             continue;
           }
         } else {
@@ -389,7 +382,6 @@ export function marchDirect(S: BlState): number {
       }
       if (!converged) {
         failures++;
-        if (TRACE) console.log(`MRCHUE: convergence failed at ${ibl + 1} side ${side + 1} dmax ${dmax}`);
         if (!(dmax <= 0.1) && ibl > 2) extrapolate(S, side, ibl, m, false);
         // re-evaluate transition at the final values
         stationSystem(S, side, ibl, m, turb, xiforc, st1, st2);
@@ -414,7 +406,6 @@ export function marchDirect(S: BlState): number {
     }
   }
   S.initialized = true;
-  if (TRACE) console.log(`MRCHUE: itran ${S.itran[0] + 1} ${S.itran[1] + 1} failures ${failures}`);
   return failures;
 }
 
@@ -435,7 +426,6 @@ export function marchMixed(S: BlState): number {
   let sennew = 0;
   for (let side = 0; side < 2; side++) {
     const xiforc = tripXi(S, side);
-    const xi = map.xi[side];
     const nbl = map.nbl[side];
     const iblte = map.iblte[side];
     const ctau = S.ctau[side];
@@ -508,9 +498,7 @@ export function marchMixed(S: BlState): number {
           a4[15] = (st2.hkRaw_uk * hkref + sens / ueref) * st2.uk_ue;
           b4[3] = -(hkref * hkref) * (st2.hkRaw / hkref - 1.0) - sens * (st2.uk / ueref - 1.0);
         }
-        const r0dbg = -b4[0];
         if (!solve4(a4, b4)) break;
-        if (process.env.DBG_ST && side === 0 && ibl === Number(process.env.DBG_ST)) console.log('MRCHDU dbg', itbl, 'R0', r0dbg, 'b', Array.from(b4).map(v=>v.toExponential(3)).join(' '), 'ami', m.ami, 'rows', Array.from(a4.subarray(0,4)).join(' '));
         dmax = Math.max(Math.abs(b4[1] / m.thi), Math.abs(b4[2] / m.dsi), Math.abs(b4[3] / m.uei));
         if (ibl >= itran) dmax = Math.max(dmax, Math.abs(b4[0] / (10.0 * m.cti)));
         const rlx = dmax > 0.3 ? 0.3 / dmax : 1;
@@ -530,7 +518,6 @@ export function marchMixed(S: BlState): number {
         if (!(dmax <= 0.1) && ibl > 2) extrapolate(S, side, ibl, m, true);
         stationSystem(S, side, ibl, m, turb, xiforc, st1, st2);
       }
-      if (TRACE && !converged) console.log(`MRCHDU: convergence failed at ${ibl + 1} side ${side + 1} dmax ${dmax}`);
       sens = sennew;
       storeStation(S, side, ibl, m, st2);
       const t = st1;

@@ -25,7 +25,16 @@
 import { FoiloptError } from '../errors';
 import type { Airfoil } from '../geometry/types';
 import { createBlockSystem, solveBlockSystem, type BlockSystem } from './blsolve';
-import { dslim, createBlState, edgeMachSq, HK_FLOOR_AIRFOIL, HK_FLOOR_WAKE, transitionXoc, tripXi, type BlState } from './blstate';
+import {
+  dslim,
+  createBlState,
+  edgeMachSq,
+  HK_FLOOR_AIRFOIL,
+  HK_FLOOR_WAKE,
+  transitionXoc,
+  tripXi,
+  type BlState,
+} from './blstate';
 import {
   blInterval,
   blSimilarity,
@@ -66,20 +75,47 @@ import type { BoundaryLayerSide, FlowConditions, PointResult, SolverOptions } fr
 import { buildWake, wakeNodeCount, type Wake } from './wake';
 
 const DEG = Math.PI / 180;
-const TRACE = typeof process !== 'undefined' && !!process.env.FOILOPT_TRACE;
 
 /** XFOIL EPS1: convergence tolerance on the rms of the normalized Newton changes */
 export const DEFAULT_TOLERANCE = 1e-4;
 /** Newton iterations per point (XFOIL's ASEQ uses ITMAX + 5 = 25; generous default for robustness) */
 export const DEFAULT_MAX_ITERATIONS = 50;
+/** iteration budget of a point started from the inviscid solution, in units of maxIterations */
+const COLD_START_ITERATION_FACTOR = 2;
 /** XFOIL VACCEL: skip threshold of the block elimination */
 export const VACCEL = 0.01;
 /** wake rebuilt when alpha moved by more than this (radians) */
 const WAKE_ALPHA_TOLERANCE = 1e-5;
 /** max |alpha change| per Newton iteration in fixed-CL mode (radians) */
 const DALPHA_MAX = 0.5 * DEG;
+/**
+ * TRCHEK2 tolerance on |dN2|. XFOIL stops at 5e-5, which leaves xi_T dependent on the iteration's
+ * starting value; the march and the assembly start from different values, and near a transition
+ * jump that inconsistency alone can keep the Newton iteration from converging. Solving tightly makes
+ * xi_T a function of the state (the Jacobian assumes it is); the outputs change by < 1e-5.
+ */
+const TRANSITION_TOLERANCE = 1e-10;
+/** iterations without a 20 % rms decrease that count as a stall */
+const STALL_ITERATIONS = 3;
+/** iterations without a 20 % rms decrease after which the point is given up */
+const STALL_ABORT_ITERATIONS = 12;
+/** stalls are only broken close to a solution (rms below this) */
+const STALL_MAX_RMS = 0.05;
 /** max |CL change| per Newton iteration in fixed-alpha mode */
 const DCL_MAX = 0.5;
+
+/** sum_j a[o + j] b[j], j < n (unrolled) */
+function dot(a: Float64Array, o: number, b: Float64Array, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    s0 += a[o + j] * b[j];
+    s1 += a[o + j + 1] * b[j + 1];
+  }
+  if (j < n) s0 += a[o + j] * b[j];
+  return s0 + s1;
+}
 
 /** Internal, fully-resolved solver settings. */
 interface Settings {
@@ -100,16 +136,20 @@ function resolveSettings(c: FlowConditions, o: SolverOptions): Settings {
   const nCrit = c.nCrit ?? 9;
   const xtrTop = c.xtrTop ?? 1;
   const xtrBot = c.xtrBot ?? 1;
-  if (!(re >= 0) && re !== Infinity) throw new FoiloptError(`Reynolds number must be >= 0 (0 or Infinity = inviscid), got ${re}`);
+  if (!(re >= 0) && re !== Infinity)
+    throw new FoiloptError(`Reynolds number must be >= 0 (0 or Infinity = inviscid), got ${re}`);
   if (!(mach >= 0 && mach < 1)) throw new FoiloptError(`Mach number must be in [0, 1), got ${mach}`);
   if (!(nCrit > 0 && Number.isFinite(nCrit))) throw new FoiloptError(`nCrit must be positive, got ${nCrit}`);
-  if (!(xtrTop > 0) || !(xtrBot > 0)) throw new FoiloptError(`trip x/c must be positive, got ${xtrTop}, ${xtrBot}`);
+  if (!(xtrTop > 0) || !(xtrBot > 0))
+    throw new FoiloptError(`trip x/c must be positive, got ${xtrTop}, ${xtrBot}`);
   const maxIterations = o.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   const tolerance = o.tolerance ?? DEFAULT_TOLERANCE;
   const wakeLength = o.wakeLengthChords ?? 1;
-  if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) throw new FoiloptError(`maxIterations must be a positive integer, got ${maxIterations}`);
+  if (!(Number.isInteger(maxIterations) && maxIterations >= 1))
+    throw new FoiloptError(`maxIterations must be a positive integer, got ${maxIterations}`);
   if (!(tolerance > 0)) throw new FoiloptError(`tolerance must be positive, got ${tolerance}`);
-  if (!(wakeLength >= 1 && wakeLength <= 20)) throw new FoiloptError(`wakeLengthChords must be in [1, 20], got ${wakeLength}`);
+  if (!(wakeLength >= 1 && wakeLength <= 20))
+    throw new FoiloptError(`wakeLengthChords must be in [1, 20], got ${wakeLength}`);
   const viscous = re > 0 && Number.isFinite(re);
   return { re, mach, nCrit, xtrTop, xtrBot, maxIterations, tolerance, wakeLength, viscous };
 }
@@ -175,6 +215,8 @@ export class ViscousSolver {
   cdf = 0;
   /** true when the current state is a converged viscous solution */
   converged = false;
+  /** optional sink for one line per Newton iteration (like XFOIL's iteration printout) */
+  trace: ((line: string) => void) | null = null;
 
   // ---- workspaces
   private nTot = 0;
@@ -194,6 +236,9 @@ export class ViscousSolver {
   /** viscous panel speed q = v ue at airfoil + wake nodes (XFOIL QVIS / GAM) */
   private qvis: Float64Array = new Float64Array(0);
   private unew: Float64Array = new Float64Array(0);
+  /** masses (and their step) gathered in system order */
+  private msys: Float64Array = new Float64Array(0);
+  private dmA: Float64Array = new Float64Array(0);
   private uac: Float64Array = new Float64Array(0);
   private stag: StagnationPoint = { ist: 0, sst: 0, sstGo: 0, sstGp: 0, found: false };
   private readonly forces: ForceCoefficients = newForceCoefficients();
@@ -213,21 +258,31 @@ export class ViscousSolver {
     this.inv = buildInviscidSystem(this.geom);
     this.kt = karmanTsien(this.settings.mach);
     this.params = this.settings.viscous
-      ? createBlParams({ re: this.settings.re, mach: this.settings.mach, nCrit: this.settings.nCrit })
+      ? createBlParams({
+          re: this.settings.re,
+          mach: this.settings.mach,
+          nCrit: this.settings.nCrit,
+          trTolerance: TRANSITION_TOLERANCE,
+        })
       : null;
   }
 
-  /** Converged (or last) operating point at angle of attack alphaDeg (degrees). */
-  solveAlpha(alphaDeg: number): PointResult {
+  /**
+   * Operating point at angle of attack alphaDeg (degrees), warm-started from the current state.
+   * When that fails and `retry` (default true) is set, the point is re-initialized from the
+   * inviscid solution (MRCHUE) and solved once more. A failed point leaves no warm state (the next
+   * point re-initializes).
+   */
+  solveAlpha(alphaDeg: number, retry = true): PointResult {
     if (!Number.isFinite(alphaDeg)) return this.failedResult(alphaDeg);
     this.clSpec = NaN;
     const alpha = alphaDeg * DEG;
     if (!this.settings.viscous) return this.inviscidResult(alpha);
-    return this.solvePoint(alpha);
+    return this.solvePoint(alpha, retry);
   }
 
-  /** Converged (or last) operating point at lift coefficient cl (alpha found by the solver). */
-  solveCl(cl: number): PointResult {
+  /** Operating point at lift coefficient cl (alpha found by the solver); `retry` as in solveAlpha. */
+  solveCl(cl: number, retry = true): PointResult {
     if (!Number.isFinite(cl)) return this.failedResult(NaN);
     this.clSpec = cl;
     const alphaInv = this.inviscidAlphaForCl(cl);
@@ -236,8 +291,16 @@ export class ViscousSolver {
       return this.inviscidResult(alphaInv);
     }
     if (!Number.isFinite(alphaInv)) return this.failedResult(NaN);
-    // XFOIL SPECCL: start from the inviscid alpha of the target CL (wake built there)
-    return this.solvePoint(alphaInv);
+    // XFOIL SPECCL starts from the inviscid alpha of the target CL. With a converged viscous state
+    // to warm-start from, the viscous alpha of the last point plus the inviscid lift slope is a
+    // much closer start (the BL state matches it better, fewer relaxed iterations).
+    let alpha0 = alphaInv;
+    if (this.converged && this.state?.initialized && Number.isFinite(this.cl)) {
+      const inv = inviscidSolution(this.inv, this.alpha, this.settings.mach);
+      const est = this.alpha + (cl - this.cl) / inv.clAlpha;
+      if (Number.isFinite(est) && Math.abs(est - alphaInv) < 10 * DEG) alpha0 = est;
+    }
+    return this.solvePoint(alpha0, retry);
   }
 
   /** Inviscid alpha (radians) giving lift coefficient cl (XFOIL SPECCL), NaN if not found. */
@@ -256,13 +319,15 @@ export class ViscousSolver {
   // ------------------------------------------------------------------------------------------
   // point driver
 
-  private solvePoint(alpha: number): PointResult {
+  private solvePoint(alpha: number, retry: boolean): PointResult {
     const warm = this.state !== null && this.state.initialized;
     let res = this.runPoint(alpha, warm);
-    if (!res.converged && warm) {
+    if (!res.converged && warm && retry) {
       // re-initialize from the inviscid solution (MRCHUE) and try once more
       if (this.state) this.state.initialized = false;
+      const first = res.iterations;
       res = this.runPoint(Number.isFinite(this.clSpec) ? this.inviscidAlphaForCl(this.clSpec) : alpha, false);
+      res.iterations += first;
     }
     this.converged = res.converged;
     const out = this.result(res);
@@ -299,8 +364,14 @@ export class ViscousSolver {
         this.updateForces();
       }
       if (!this.umValid) this.buildUm();
-      let res = this.newtonLoop(this.settings.maxIterations);
-      if (res.converged && Number.isFinite(this.clSpec) && Math.abs(this.alpha - this.wake!.alphaRad) > 0.01 * DEG) {
+      // a start from the inviscid solution typically needs more iterations (XFOIL's first points)
+      const budget = warm ? this.settings.maxIterations : COLD_START_ITERATION_FACTOR * this.settings.maxIterations;
+      let res = this.newtonLoop(budget);
+      if (
+        res.converged &&
+        Number.isFinite(this.clSpec) &&
+        Math.abs(this.alpha - this.wake!.alphaRad) > 0.01 * DEG
+      ) {
         // fixed CL: rebuild the wake at the converged alpha (as a fixed-alpha solve would) and reconverge
         this.ensureWake(this.alpha);
         buildStationMap(this.geom, this.wake!, this.stag, map);
@@ -330,9 +401,21 @@ export class ViscousSolver {
       this.cap = n + nw;
       this.map = newStationMap(n, nw);
       const ist = Math.floor(n / 2) - 1;
-      this.stag = { ist, sst: 0.5 * (this.geom.s[ist] + this.geom.s[ist + 1]), sstGo: 0, sstGp: 0, found: false };
+      this.stag = {
+        ist,
+        sst: 0.5 * (this.geom.s[ist] + this.geom.s[ist + 1]),
+        sstGo: 0,
+        sstGp: 0,
+        found: false,
+      };
       buildStationMap(this.geom, this.wake, this.stag, this.map);
-      this.state = createBlState(this.params!, this.geom, this.map, this.settings.xtrTop, this.settings.xtrBot);
+      this.state = createBlState(
+        this.params!,
+        this.geom,
+        this.map,
+        this.settings.xtrTop,
+        this.settings.xtrBot,
+      );
       const c = this.cap;
       this.um = new Float64Array(c * c);
       this.sysNode = new Int32Array(c);
@@ -343,6 +426,8 @@ export class ViscousSolver {
       this.bs = createBlockSystem(c);
       this.qvis = new Float64Array(this.nTot);
       this.unew = new Float64Array(c);
+      this.msys = new Float64Array(c);
+      this.dmA = new Float64Array(c);
       this.uac = new Float64Array(c);
     }
   }
@@ -378,26 +463,67 @@ export class ViscousSolver {
   // ------------------------------------------------------------------------------------------
   // Newton loop (VISCAL)
 
+  /**
+   * Newton iterations until rms < tolerance or maxIter. XFOIL's loop, plus a stall breaker: when the
+   * rms has stopped decreasing (a limit cycle between the global step and the mixed march, which
+   * XFOIL itself shows near transition jumps), iterations continue without the march (the global
+   * Newton step alone, consistent with the assembled Jacobian); convergence is then confirmed by one
+   * regular iteration with the march.
+   */
   private newtonLoop(maxIter: number): LoopResult {
     const tol = this.settings.tolerance;
     let rms = NaN;
+    let best = Infinity;
+    let sinceBest = 0;
+    let noMarch = false;
+    let noMarchUsed = 0;
     for (let iter = 1; iter <= maxIter; iter++) {
-      this.assemble(true);
+      const march = !noMarch;
+      this.assemble(march);
       const S = this.state!;
       const bs = this.bs!;
       const g = this.geom;
-      if (!solveBlockSystem(bs, VACCEL, g.s[g.n - 1] - g.s[0])) return { converged: false, iterations: iter, rms: NaN, nan: true };
+      if (!solveBlockSystem(bs, VACCEL, g.s[g.n - 1] - g.s[0]))
+        return { converged: false, iterations: iter, rms: NaN, nan: true };
       rms = this.update();
-      if (!Number.isFinite(rms) || !Number.isFinite(this.alpha)) return { converged: false, iterations: iter, rms, nan: true };
+      if (!Number.isFinite(rms) || !Number.isFinite(this.alpha))
+        return { converged: false, iterations: iter, rms, nan: true };
       if (Number.isFinite(this.clSpec)) {
         inviscidEdgeSpeed(this.inv, this.wake!, this.map!, this.alpha, S.uinv, S.uinvA);
       }
       this.moveStagnation();
       this.updateForces();
       this.lastRms = rms;
-      if (TRACE) console.log(`it ${iter} rms ${rms.toExponential(3)} a ${(this.alpha / DEG).toFixed(4)} cl ${this.cl.toFixed(5)} cd ${this.cd.toFixed(6)} cm ${this.cm.toFixed(5)} ist ${this.stag.ist} itr ${this.state!.itran[0]},${this.state!.itran[1]}`);
-      if (!Number.isFinite(this.cl) || !Number.isFinite(this.cd)) return { converged: false, iterations: iter, rms, nan: true };
-      if (rms < tol) return { converged: true, iterations: iter, rms, nan: false };
+      if (this.trace)
+        this.trace(
+          `it ${iter}${march ? '' : ' (no march)'} rms ${rms.toExponential(3)} a ${(this.alpha / DEG).toFixed(4)} cl ${this.cl.toFixed(5)} cd ${this.cd.toFixed(6)} cm ${this.cm.toFixed(5)} ist ${this.stag.ist} itr ${S.itran[0]},${S.itran[1]}`,
+        );
+      if (!Number.isFinite(this.cl) || !Number.isFinite(this.cd))
+        return { converged: false, iterations: iter, rms, nan: true };
+      if (rms < tol) {
+        if (march) return { converged: true, iterations: iter, rms, nan: false };
+        noMarch = false; // confirm with a regular iteration
+        continue;
+      }
+      if (rms < 0.8 * best) {
+        best = rms;
+        sinceBest = 0;
+      } else {
+        sinceBest++;
+      }
+      if (march && sinceBest >= STALL_ITERATIONS && rms < STALL_MAX_RMS && noMarchUsed < 2) {
+        noMarch = true;
+        noMarchUsed++;
+        sinceBest = 0;
+        best = rms;
+      } else if (!march && sinceBest >= STALL_ITERATIONS) {
+        noMarch = false;
+        sinceBest = 0;
+        best = rms;
+      } else if (sinceBest >= STALL_ABORT_ITERATIONS && best < STALL_MAX_RMS) {
+        // a limit cycle the stall breaker could not resolve: give up early
+        return { converged: false, iterations: iter, rms, nan: false };
+      }
     }
     return { converged: false, iterations: maxIter, rms, nan: false };
   }
@@ -420,14 +546,12 @@ export class ViscousSolver {
 
     // ue* = ue_inv + D m (XFOIL UESET into USAV)
     const ueStar = this.ueStar;
-    const node = this.sysSide;
+    const msys = this.msys;
+    const sideOf = this.sysSide;
+    const stn = this.sysStation;
+    for (let jv = 0; jv < nsys; jv++) msys[jv] = S.mass[sideOf[jv]][stn[jv]];
     for (let iv = 0; iv < nsys; iv++) {
-      const o = iv * c;
-      let dui = 0;
-      for (let jv = 0; jv < nsys; jv++) {
-        dui += um[o + jv] * S.mass[node[jv]][this.sysStation[jv]];
-      }
-      ueStar[iv] = S.uinv[node[iv]][this.sysStation[iv]] + dui;
+      ueStar[iv] = S.uinv[sideOf[iv]][stn[iv]] + dot(um, iv * c, msys, nsys);
     }
 
     const iblte0 = map.iblte[0];
@@ -488,7 +612,7 @@ export class ViscousSolver {
         blStation(p, type, xi[ibl], S.ctau[side][ibl], thi, dsi, uei, dswaki, st2);
         let teMerge = false;
         if (wake && ibl === iblte + 1) {
-          fillUpperTe(S);
+          fillUpperTe(S, true);
           teSystem(S.stTe, st1, st2, this.geom.ante, sysBl);
           teMerge = true;
         } else if (tran && !simi) {
@@ -535,13 +659,14 @@ export class ViscousSolver {
             const cl1 = a1[o5 + 2];
             const ue0 = S.uedg[0][iblte0];
             const ueb = S.uedg[1][iblte1];
-            const ds0 = S.dstr[0][iblte0];
-            const dsb = S.dstr[1][iblte1];
+            const ds0 = S.mass[0][iblte0] / ue0;
+            const dsb = S.mass[1][iblte1] / ueb;
             const f0 = -cz * (ds0 / ue0);
             const fb = -cl1 * (dsb / ueb);
             const o0 = ivTe0 * c;
             const ob = ivTe1 * c;
-            for (let jv = 0; jv < nsys; jv++) vm[row + jv] = f0 * um[o0 + jv] + fb * um[ob + jv] + bcur * um[rc + jv];
+            for (let jv = 0; jv < nsys; jv++)
+              vm[row + jv] = f0 * um[o0 + jv] + fb * um[ob + jv] + bcur * um[rc + jv];
             vm[row + ivTe0] += cz / ue0;
             vm[row + ivTe1] += cl1 / ueb;
             vm[row + iv] += c2d / uei;
@@ -557,7 +682,8 @@ export class ViscousSolver {
             const c1d = a1[o5 + 2];
             const bprev = c1u + c1d * d1u1;
             const rp = (iv - 1) * c;
-            for (let jv = 0; jv < nsys; jv++) vm[row + jv] = bprev * um[rp + jv] + bcur * um[rc + jv] + cx * xle[jv];
+            for (let jv = 0; jv < nsys; jv++)
+              vm[row + jv] = bprev * um[rp + jv] + bcur * um[rc + jv] + cx * xle[jv];
             vm[row + iv - 1] += c1d / ue1;
             vm[row + iv] += c2d / uei;
             r0v += c1u * due1 + c1d * dds1;
@@ -598,17 +724,16 @@ export class ViscousSolver {
     const side = this.sysSide;
     const stn = this.sysStation;
     // new ue assuming no relaxation, and its sensitivity to the global variable
+    const msys = this.msys;
+    const dmA = this.dmA;
+    for (let jv = 0; jv < nsys; jv++) {
+      msys[jv] = S.mass[side[jv]][stn[jv]] + rhs[jv * 6 + 4];
+      dmA[jv] = -rhs[jv * 6 + 5];
+    }
     for (let iv = 0; iv < nsys; iv++) {
       const o = iv * c;
-      let dui = 0;
-      let duiAc = 0;
-      for (let jv = 0; jv < nsys; jv++) {
-        const u = um[o + jv];
-        dui += u * (S.mass[side[jv]][stn[jv]] + rhs[jv * 6 + 4]);
-        duiAc -= u * rhs[jv * 6 + 5];
-      }
-      unew[iv] = S.uinv[side[iv]][stn[iv]] + dui;
-      uac[iv] = (fixedCl ? S.uinvA[side[iv]][stn[iv]] : 0) + duiAc;
+      unew[iv] = S.uinv[side[iv]][stn[iv]] + dot(um, o, msys, nsys);
+      uac[iv] = fixedCl ? S.uinvA[side[iv]][stn[iv]] + dot(um, o, dmA, nsys) : 0;
     }
     // new CL from the new surface speeds (Karman-Tsien), and its derivatives
     const g = this.geom;
@@ -744,7 +869,8 @@ export class ViscousSolver {
     const n = g.n;
     const q = this.qvis;
     for (let is = 0; is < 2; is++) {
-      for (let ibl = 1; ibl <= map.iblte[is]; ibl++) q[map.ipan[is][ibl]] = map.vti[is][ibl] * S.uedg[is][ibl];
+      for (let ibl = 1; ibl <= map.iblte[is]; ibl++)
+        q[map.ipan[is][ibl]] = map.vti[is][ibl] * S.uedg[is][ibl];
     }
     const istOld = this.stag.ist;
     stagnationPoint(g.s, q, n, this.stag);
@@ -794,7 +920,8 @@ export class ViscousSolver {
     const n = g.n;
     const q = this.qvis;
     for (let is = 0; is < 2; is++) {
-      for (let ibl = 1; ibl <= map.iblte[is]; ibl++) q[map.ipan[is][ibl]] = map.vti[is][ibl] * S.uedg[is][ibl];
+      for (let ibl = 1; ibl <= map.iblte[is]; ibl++)
+        q[map.ipan[is][ibl]] = map.vti[is][ibl] * S.uedg[is][ibl];
     }
     const f = forceCoefficients(g.x, g.y, n, q, null, this.alpha, this.settings.mach, this.forces);
     this.cl = f.cl;
@@ -906,7 +1033,12 @@ export class ViscousSolver {
     const w = this.wake!;
     const n = g.n;
     const st = S.stA;
-    const make = (side: number, from: number, to: number, name: 'top' | 'bottom' | 'wake'): BoundaryLayerSide => {
+    const make = (
+      side: number,
+      from: number,
+      to: number,
+      name: 'top' | 'bottom' | 'wake',
+    ): BoundaryLayerSide => {
       const m = Math.max(0, to - from + 1);
       const o: BoundaryLayerSide = {
         side: name,
@@ -955,7 +1087,10 @@ export class ViscousSolver {
   saveState(): SolverSnapshot | null {
     const S = this.state;
     if (!S || !S.initialized) return null;
-    const cp = (a: [Float64Array, Float64Array]): [Float64Array, Float64Array] => [Float64Array.from(a[0]), Float64Array.from(a[1])];
+    const cp = (a: [Float64Array, Float64Array]): [Float64Array, Float64Array] => [
+      Float64Array.from(a[0]),
+      Float64Array.from(a[1]),
+    ];
     return {
       ctau: cp(S.ctau),
       thet: cp(S.thet),
@@ -1046,6 +1181,10 @@ export class ViscousSolver {
  * Creates a solver for a chord-1 airfoil (nodes in XFOIL order; no normalization or repaneling is
  * done here, see analyze()). Re = 0 or Infinity selects the inviscid panel method only.
  */
-export function createSolver(airfoil: Airfoil, conditions: FlowConditions, options: SolverOptions = {}): ViscousSolver {
+export function createSolver(
+  airfoil: Airfoil,
+  conditions: FlowConditions,
+  options: SolverOptions = {},
+): ViscousSolver {
   return new ViscousSolver(airfoil, conditions, options);
 }

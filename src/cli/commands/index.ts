@@ -3,5 +3,6 @@ import type { CommandSpec } from '../command';
 import { geometryCommand } from './geometry';
 import { analyzeCommand } from './analyze';
 import { airfoilsCommand } from './airfoils';
+import { datasetCommand } from './dataset';
 
-export const commands: CommandSpec[] = [geometryCommand, analyzeCommand, airfoilsCommand];
+export const commands: CommandSpec[] = [geometryCommand, analyzeCommand, airfoilsCommand, datasetCommand];
