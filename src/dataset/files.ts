@@ -84,6 +84,7 @@ export interface ShardExpectation {
   firstCase?: number;
   caseCount?: number;
   nodes?: number;
+  seed?: number;
 }
 
 /** A shard read and verified. */
@@ -158,6 +159,7 @@ export function readShardFile(file: string, expect: ShardExpectation = {}): Shar
     ['firstCase', header.firstCase],
     ['caseCount', header.caseCount],
     ['nodes', header.nodes],
+    ['seed', header.seed],
   ];
   for (const [k, v] of checks) {
     if (expect[k] !== undefined && expect[k] !== v) fail(`header ${k} ${v}, expected ${expect[k]}`);

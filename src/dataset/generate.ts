@@ -271,7 +271,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
       foundOwnFiles = true;
       if (!opts.resume) continue;
       try {
-        readShardFile(sf, { shardIndex: k, firstCase: first, caseCount: count, nodes: config.panels });
+        readShardFile(sf, { shardIndex: k, firstCase: first, caseCount: count, nodes: config.panels, seed });
         skipped += count;
         continue;
       } catch (e) {
@@ -378,7 +378,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   if (opts.signal?.aborted) throw interrupted();
 
   // --- manifest from the finished shard files
-  const entries: ShardEntry[] = myShards.map((k) => shardEntry(dir, k, nCases, config));
+  const entries: ShardEntry[] = myShards.map((k) => shardEntry(dir, k, nCases, seed, config));
   const manifest = buildManifest(run, entries, job);
   writeFileAtomic(manifestFile, jsonText(manifest));
   removeEmptyPartialDir(dir);
@@ -451,7 +451,13 @@ function assembleShard(dir: string, k: number, nCases: number, seed: number, con
 }
 
 /** Manifest entry of finished shard k (reads and verifies the file). */
-export function shardEntry(dir: string, k: number, nCases: number, config: DatasetConfig): ShardEntry {
+export function shardEntry(
+  dir: string,
+  k: number,
+  nCases: number,
+  seed: number,
+  config: DatasetConfig,
+): ShardEntry {
   const { first, count } = shardRange(nCases, config.casesPerShard, k);
   const file = shardFileName(k);
   const d = readShardFile(path.join(dir, file), {
@@ -459,6 +465,7 @@ export function shardEntry(dir: string, k: number, nCases: number, config: Datas
     firstCase: first,
     caseCount: count,
     nodes: config.panels,
+    seed,
   });
   return {
     index: k,

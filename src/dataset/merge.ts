@@ -137,6 +137,7 @@ export function mergeDatasets(inputs: string[], out: string): MergeResult {
       firstCase: entry.firstCase,
       caseCount: entry.cases,
       nodes: run.config.panels,
+      seed: run.seed,
     });
     const dest = path.join(out, entry.file);
     if (path.resolve(src) !== path.resolve(dest)) {

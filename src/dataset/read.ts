@@ -183,6 +183,7 @@ export function readShardRecords(
     firstCase: e.firstCase,
     caseCount: e.cases,
     nodes: h.nodes,
+    seed: h.manifest.seed,
   });
   const p = d.payload;
   return {

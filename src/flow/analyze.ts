@@ -8,7 +8,7 @@ import { normalize } from '../geometry/normalize';
 import { repanel } from '../geometry/paneling';
 import type { Airfoil } from '../geometry/types';
 import type { FlowConditions, PointResult, SolverOptions } from './types';
-import { createSolver, type ViscousSolver } from './viscous';
+import { createSolver, resolveSettings, type ViscousSolver } from './viscous';
 
 /** Conditions of `analyze`: the flow plus either angles of attack (degrees) or lift coefficients. */
 export type AnalyzeConditions = FlowConditions & { alphaDeg?: number | number[]; cl?: number | number[] };
@@ -122,23 +122,12 @@ export function analyze(
     xtrTop: conditions.xtrTop,
     xtrBot: conditions.xtrBot,
   };
-  let prepared: Airfoil;
-  try {
-    prepared = prepareAirfoil(airfoil, options);
-  } catch (e) {
-    if (e instanceof FoiloptError) return failAll();
-    return failAll();
-  }
+  resolveSettings(flow, options); // invalid conditions or options are user errors: throw here
+  // a geometry the panel method cannot handle gives failed points, not an exception
   let solver: ViscousSolver;
   try {
-    solver = createSolver(prepared, flow, options);
-  } catch (e) {
-    // invalid conditions/options are user errors; geometry breakdowns are failed points
-    if (
-      e instanceof FoiloptError &&
-      /Reynolds|Mach|nCrit|trip|maxIterations|tolerance|wakeLength/.test(e.message)
-    )
-      throw e;
+    solver = createSolver(prepareAirfoil(airfoil, options), flow, options);
+  } catch {
     return failAll();
   }
   const results = solveSweep(solver, values, mode);

@@ -309,15 +309,6 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
   for (let b0 = 0; b0 < nsys; b0 += BLOCK) {
     const b1 = Math.min(b0 + BLOCK, nsys);
     let nt = 0;
-    // records a delayed update "row R -= t * row src" (columns >= b1)
-    const record = (R: number, src: number, t: number): void => {
-      if (t === 0) return;
-      const np = pendN[R];
-      if (np === 0) touched[nt++] = R;
-      pendSrc[R * MAXP + np] = src;
-      pendT[R * MAXP + np] = t;
-      pendN[R] = np + 1;
-    };
     for (let iv = b0; iv < b1; iv++) {
       const ivp = iv + 1;
       const a = iv * 6;
@@ -388,9 +379,9 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
         if (ivp < b1) {
           for (let l = ivp; l < nsys; l++) vm[rk + l] -= t1 * vm[r0 + l] + t2 * vm[r1 + l] + t3 * vm[r2 + l];
         } else {
-          record(R, r0, t1);
-          record(R, r1, t2);
-          record(R, r2, t3);
+          nt = record(sys, nt, R, r0, t1);
+          nt = record(sys, nt, R, r1, t2);
+          nt = record(sys, nt, R, r2, t3);
         }
         rhs[bn + 2 * k] -= t1 * rhs[d0] + t2 * rhs[d0 + 2] + t3 * rhs[d0 + 4];
         rhs[bn + 2 * k + 1] -= t1 * rhs[d0 + 1] + t2 * rhs[d0 + 3] + t3 * rhs[d0 + 5];
@@ -406,8 +397,8 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
           const lEnd = ivz < b1 ? nsys : b1;
           for (let l = ivp; l < lEnd; l++) vm[rk + l] -= t1 * vm[r0 + l] + t2 * vm[r1 + l];
           if (ivz >= b1) {
-            record(R, r0, t1);
-            record(R, r1, t2);
+            nt = record(sys, nt, R, r0, t1);
+            nt = record(sys, nt, R, r1, t2);
           }
           rhs[dz + 2 * k] -= t1 * rhs[d0] + t2 * rhs[d0 + 2];
           rhs[dz + 2 * k + 1] -= t1 * rhs[d0 + 1] + t2 * rhs[d0 + 3];
@@ -440,9 +431,9 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
             vm[rkv + cap + l] -= t2 * v;
             vm[rkv + 2 * cap + l] -= t3 * v;
           }
-          record(3 * kv, r2, t1);
-          record(3 * kv + 1, r2, t2);
-          record(3 * kv + 2, r2, t3);
+          nt = record(sys, nt, 3 * kv, r2, t1);
+          nt = record(sys, nt, 3 * kv + 1, r2, t2);
+          nt = record(sys, nt, 3 * kv + 2, r2, t3);
         }
         rhs[dk] -= t1 * s4;
         rhs[dk + 1] -= t1 * s5;
@@ -494,6 +485,17 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
   // --- back substitution along the dm columns
   backSubstitute(sys);
   return true;
+}
+
+/** Records a delayed update "row R -= t row src" (columns right of the block); returns the new touched count. */
+function record(sys: BlockSystem, nt: number, R: number, src: number, t: number): number {
+  if (t === 0) return nt;
+  const np = sys.pendN[R];
+  if (np === 0) sys.touched[nt++] = R;
+  sys.pendSrc[R * MAXP + np] = src;
+  sys.pendT[R * MAXP + np] = t;
+  sys.pendN[R] = np + 1;
+  return nt;
 }
 
 /** Back substitution along the dm columns (both right-hand sides). */

@@ -58,10 +58,14 @@ export interface BlState {
   xocS: Float64Array;
   /** true once the BL has been initialized (XFOIL LBLINI) */
   initialized: boolean;
+  /**
+   * station records (all closure variables of every station, type from the transition index), as
+   * the last march (or refillRecords) left them; the assembly reads them
+   */
+  rec: [BlStation[], BlStation[]];
   /** scratch stations and interval system */
   stA: BlStation;
   stB: BlStation;
-  stTe: BlStation;
   sys: BlSystem;
 }
 
@@ -103,9 +107,12 @@ export function createBlState(
     xoc,
     xocS,
     initialized: false,
+    rec: [
+      Array.from({ length: cap }, () => new BlStation()),
+      Array.from({ length: cap }, () => new BlStation()),
+    ],
     stA: new BlStation(),
     stB: new BlStation(),
-    stTe: new BlStation(),
     sys: new BlSystem(),
   };
 }

@@ -125,8 +125,8 @@ function stationSystem(
     const dsw = map.wgap[ibl - iblte - 1];
     blStation(p, WAKE, xsi, m.cti, m.thi, m.dsi, m.uei, dsw, st2);
     if (ibl === iblte + 1) {
-      fillUpperTe(S);
-      teSystem(S.stTe, st1, st2, S.geom.ante, sys);
+      // side 0 is marched first: its TE record is current
+      teSystem(S.rec[0][map.iblte[0]], st1, st2, S.geom.ante, sys);
     } else {
       blInterval(p, WAKE, st1, st2, sys);
     }
@@ -165,15 +165,30 @@ function stationSystem(
 }
 
 /**
- * Fills S.stTe with the stored upper-surface (side 0) TE station (turbulent closures). With
- * `fromMass` its deltaStar is m/ue (the Newton unknown, as the assembly needs it), else the stored
- * deltaStar (the marches); the two agree once the state is consistent.
+ * Refills every station record S.rec from the current state, with deltaStar = m/ue (the Newton
+ * unknown), as the assembly needs it when no march precedes it; also sets the wall shear S.tau.
  */
-export function fillUpperTe(S: BlState, fromMass = false): void {
-  const te = S.map.iblte[0];
-  const ue = S.uedg[0][te];
-  const ds = fromMass ? S.mass[0][te] / ue : S.dstr[0][te];
-  blStation(S.p, TURBULENT, S.map.xi[0][te], S.ctau[0][te], S.thet[0][te], ds, ue, 0, S.stTe);
+export function refillRecords(S: BlState): void {
+  const map = S.map;
+  for (let side = 0; side < 2; side++) {
+    const iblte = map.iblte[side];
+    for (let ibl = 1; ibl < map.nbl[side]; ibl++) {
+      const ue = S.uedg[side][ibl];
+      const st = S.rec[side][ibl];
+      blStation(
+        S.p,
+        stationType(S, side, ibl),
+        map.xi[side][ibl],
+        S.ctau[side][ibl],
+        S.thet[side][ibl],
+        S.mass[side][ibl] / ue,
+        ue,
+        ibl > iblte ? map.wgap[ibl - iblte - 1] : 0,
+        st,
+      );
+      S.tau[side][ibl] = 0.5 * st.rho * st.uk * st.uk * st.cf;
+    }
+  }
 }
 
 /** Closure type of a stored station (laminar before itran, turbulent to the TE, wake after). */
@@ -220,16 +235,21 @@ function loadRows(S: BlState, a: Float64Array, b: Float64Array): void {
   }
 }
 
-/** Stores the marched station and refills `st` (the next station-1 record) from the stored values. */
-function storeStation(S: BlState, side: number, ibl: number, m: MarchVars, st: BlStation): void {
+/**
+ * Stores the marched station and fills its record S.rec[side][ibl] (the next interval's station 1,
+ * and the assembly's station data) from the stored values. Returns the record.
+ */
+function storeStation(S: BlState, side: number, ibl: number, m: MarchVars): BlStation {
   const it = S.itran[side];
   S.ctau[side][ibl] = ibl < it ? m.ami : m.cti;
   S.thet[side][ibl] = m.thi;
   S.dstr[side][ibl] = m.dsi;
   S.uedg[side][ibl] = m.uei;
   S.mass[side][ibl] = m.dsi * m.uei;
+  const st = S.rec[side][ibl];
   fillStoredStation(S, side, ibl, st);
   S.tau[side][ibl] = 0.5 * st.rho * st.uk * st.uk * st.cf;
+  return st;
 }
 
 /** Extrapolated station values when a station's Newton iteration produced garbage [MRCHUE/MRCHDU]. */
@@ -301,7 +321,7 @@ export function marchDirect(S: BlState): number {
     let turb = false;
     S.itran[side] = iblte;
     let st1 = S.stA;
-    let st2 = S.stB;
+    const st2 = S.stB;
     for (let ibl = 1; ibl < nbl; ibl++) {
       const wake = ibl > iblte;
       m.uei = S.uedg[side][ibl];
@@ -386,10 +406,7 @@ export function marchDirect(S: BlState): number {
         // re-evaluate transition at the final values
         stationSystem(S, side, ibl, m, turb, xiforc, st1, st2);
       }
-      storeStation(S, side, ibl, m, st2);
-      const t = st1;
-      st1 = st2;
-      st2 = t;
+      st1 = storeStation(S, side, ibl, m);
       if (m.tran || ibl === iblte) {
         turb = true;
         if (m.tran) {
@@ -435,7 +452,7 @@ export function marchMixed(S: BlState): number {
     m.ami = 0;
     S.itran[side] = iblte;
     let st1 = S.stA;
-    let st2 = S.stB;
+    const st2 = S.stB;
     for (let ibl = 1; ibl < nbl; ibl++) {
       const wake = ibl > iblte;
       m.uei = S.uedg[side][ibl];
@@ -519,10 +536,7 @@ export function marchMixed(S: BlState): number {
         stationSystem(S, side, ibl, m, turb, xiforc, st1, st2);
       }
       sens = sennew;
-      storeStation(S, side, ibl, m, st2);
-      const t = st1;
-      st1 = st2;
-      st2 = t;
+      st1 = storeStation(S, side, ibl, m);
       if (m.tran || ibl === iblte) {
         turb = true;
         if (m.tran) {

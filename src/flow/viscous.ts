@@ -38,7 +38,6 @@ import {
 import {
   blInterval,
   blSimilarity,
-  blStation,
   blTransition,
   createBlParams,
   LAMINAR,
@@ -46,7 +45,6 @@ import {
   TURBULENT,
   WAKE,
   type BlParams,
-  type BlStation,
 } from './blsys';
 import {
   buildInviscidSystem,
@@ -61,7 +59,7 @@ import {
   type KarmanTsien,
   type PanelGeometry,
 } from './inviscid';
-import { fillStoredStation, fillUpperTe, marchDirect, marchMixed } from './march';
+import { fillStoredStation, marchDirect, marchMixed, refillRecords } from './march';
 import { sourceInfluenceMatrix, type SourceInfluence } from './source-influence';
 import {
   buildStationMap,
@@ -89,10 +87,10 @@ const WAKE_ALPHA_TOLERANCE = 1e-5;
 /** max |alpha change| per Newton iteration in fixed-CL mode (radians) */
 const DALPHA_MAX = 0.5 * DEG;
 /**
- * TRCHEK2 tolerance on |dN2|. XFOIL stops at 5e-5, which leaves xi_T dependent on the iteration's
- * starting value; the march and the assembly start from different values, and near a transition
- * jump that inconsistency alone can keep the Newton iteration from converging. Solving tightly makes
- * xi_T a function of the state (the Jacobian assumes it is); the outputs change by < 1e-5.
+ * TRCHEK2 tolerance on |dN2|. XFOIL stops at 5e-5, which leaves xi_T slightly dependent on the
+ * iteration's starting value (the march and the assembly start from different values). Solving
+ * tightly makes xi_T, hence the residual, a smooth function of the state, as the Jacobian (and an
+ * adjoint) assumes; polars are unchanged at XFOIL's printed precision and converge as often.
  */
 const TRANSITION_TOLERANCE = 1e-10;
 /** iterations without a 20 % rms decrease that count as a stall */
@@ -103,6 +101,51 @@ const STALL_ABORT_ITERATIONS = 12;
 const STALL_MAX_RMS = 0.05;
 /** max |CL change| per Newton iteration in fixed-alpha mode */
 const DCL_MAX = 0.5;
+
+/** per-equation coefficients of one station's VM rows (scratch of assemble) */
+const cBprev = new Float64Array(3);
+const cBcur = new Float64Array(3);
+const cX = new Float64Array(3);
+const cDiag1 = new Float64Array(3);
+const cDiag2 = new Float64Array(3);
+
+/**
+ * The three VM rows of a station in one pass: vm[row0 + k c + j] = bp[k] um[rp + j] +
+ * bc[k] um[rc + j] + cx[k] xle[j], k = 0..2, j < n.
+ */
+function fillRows3(
+  vm: Float64Array,
+  row0: number,
+  c: number,
+  um: Float64Array,
+  rp: number,
+  rc: number,
+  xle: Float64Array,
+  n: number,
+  bp: Float64Array,
+  bc: Float64Array,
+  cx: Float64Array,
+): void {
+  const p0 = bp[0];
+  const p1 = bp[1];
+  const p2 = bp[2];
+  const b0 = bc[0];
+  const b1 = bc[1];
+  const b2 = bc[2];
+  const x0 = cx[0];
+  const x1 = cx[1];
+  const x2 = cx[2];
+  const o1 = row0 + c;
+  const o2 = o1 + c;
+  for (let j = 0; j < n; j++) {
+    const up = um[rp + j];
+    const uc = um[rc + j];
+    const xl = xle[j];
+    vm[row0 + j] = p0 * up + b0 * uc + x0 * xl;
+    vm[o1 + j] = p1 * up + b1 * uc + x1 * xl;
+    vm[o2 + j] = p2 * up + b2 * uc + x2 * xl;
+  }
+}
 
 /** sum_j a[o + j] b[j], j < n (unrolled) */
 function dot(a: Float64Array, o: number, b: Float64Array, n: number): number {
@@ -117,8 +160,8 @@ function dot(a: Float64Array, o: number, b: Float64Array, n: number): number {
   return s0 + s1;
 }
 
-/** Internal, fully-resolved solver settings. */
-interface Settings {
+/** Fully-resolved solver settings (see resolveSettings). */
+export interface Settings {
   re: number;
   mach: number;
   nCrit: number;
@@ -130,7 +173,11 @@ interface Settings {
   viscous: boolean;
 }
 
-function resolveSettings(c: FlowConditions, o: SolverOptions): Settings {
+/**
+ * Checks and completes flow conditions and solver options (defaults of types.ts); throws a
+ * FoiloptError for values a solve cannot use (Re < 0, Mach outside [0, 1), ...).
+ */
+export function resolveSettings(c: FlowConditions, o: SolverOptions = {}): Settings {
   const re = c.re;
   const mach = c.mach ?? 0;
   const nCrit = c.nCrit ?? 9;
@@ -365,7 +412,9 @@ export class ViscousSolver {
       }
       if (!this.umValid) this.buildUm();
       // a start from the inviscid solution typically needs more iterations (XFOIL's first points)
-      const budget = warm ? this.settings.maxIterations : COLD_START_ITERATION_FACTOR * this.settings.maxIterations;
+      const budget = warm
+        ? this.settings.maxIterations
+        : COLD_START_ITERATION_FACTOR * this.settings.maxIterations;
       let res = this.newtonLoop(budget);
       if (
         res.converged &&
@@ -381,9 +430,9 @@ export class ViscousSolver {
         res = { ...more, iterations: res.iterations + more.iterations };
       }
       return res;
-    } catch (e) {
-      if (e instanceof FoiloptError) throw e;
-      // numerical breakdown (e.g. singular pivot deep inside): report as unconverged
+    } catch {
+      // numerical breakdown (e.g. a singular pivot deep inside): report the point as failed
+      if (this.state) this.state.initialized = false;
       return { converged: false, iterations: 0, rms: NaN, nan: true };
     }
   }
@@ -541,6 +590,7 @@ export class ViscousSolver {
     const um = this.um;
     const c = this.cap;
     if (march) marchMixed(S);
+    else refillRecords(S);
     const nsys = map.nsys;
     const fixedCl = Number.isFinite(this.clSpec);
 
@@ -585,8 +635,6 @@ export class ViscousSolver {
       const iblte = map.iblte[side];
       const itran = S.itran[side];
       const xi = map.xi[side];
-      let st1: BlStation = S.stA;
-      let st2: BlStation = S.stB;
       // station-1 carry (XFOIL U1_M, D1_M via the previous row of um, DUE1, DDS1, U1_A, D1_A)
       let due1 = 0;
       let dds1 = 0;
@@ -600,20 +648,18 @@ export class ViscousSolver {
         const wake = ibl > iblte;
         const tran = ibl === itran;
         const uei = S.uedg[side][ibl];
-        const thi = S.thet[side][ibl];
         const dsi = S.mass[side][ibl] / uei;
-        const dswaki = wake ? map.wgap[ibl - iblte - 1] : 0;
         const d2u2 = -dsi / uei;
         const u2a = S.uinvA[side][ibl];
         const d2a = d2u2 * u2a;
         const due2 = uei - ueStar[iv];
         const dds2 = d2u2 * due2;
-        const type = wake ? WAKE : ibl >= itran ? TURBULENT : LAMINAR;
-        blStation(p, type, xi[ibl], S.ctau[side][ibl], thi, dsi, uei, dswaki, st2);
+        // station records: filled by the march (or refillRecords) from this same state
+        const st2 = S.rec[side][ibl];
+        const st1 = S.rec[side][ibl - 1];
         let teMerge = false;
         if (wake && ibl === iblte + 1) {
-          fillUpperTe(S, true);
-          teSystem(S.stTe, st1, st2, this.geom.ante, sysBl);
+          teSystem(S.rec[0][iblte0], st1, st2, this.geom.ante, sysBl);
           teMerge = true;
         } else if (tran && !simi) {
           const n2Guess = S.ctau[side][ibl - 1];
@@ -624,10 +670,9 @@ export class ViscousSolver {
           S.xiTran[side] = sysBl.tr.xiT;
           S.forced[side] = sysBl.tr.forced ? 1 : 0;
         } else if (simi) {
-          if (type !== LAMINAR) blStation(p, LAMINAR, xi[ibl], S.ctau[side][ibl], thi, dsi, uei, dswaki, st2);
           blSimilarity(p, st2, sysBl);
         } else {
-          blInterval(p, type, st1, st2, sysBl);
+          blInterval(p, wake ? WAKE : ibl >= itran ? TURBULENT : LAMINAR, st1, st2, sysBl);
         }
         S.tau[side][ibl] = 0.5 * st2.rho * st2.uk * st2.uk * st2.cf;
 
@@ -639,9 +684,10 @@ export class ViscousSolver {
         const vb = bs.vb;
         const rhs = bs.rhs;
         const vm = bs.vm;
+        const rc = iv * c;
+        // per equation k: VM row = bprev um[iv-1] + bcur um[iv] + cx xle (+ diagonal terms)
         for (let k = 0; k < 3; k++) {
           const o5 = 5 * k;
-          const row = (iv * 3 + k) * c;
           va[iv * 6 + 2 * k] = a2[o5];
           va[iv * 6 + 2 * k + 1] = a2[o5 + 1];
           vb[iv * 6 + 2 * k] = simi ? 0 : a1[o5];
@@ -649,8 +695,8 @@ export class ViscousSolver {
           const c2u = a2[o5 + 3];
           const c2d = a2[o5 + 2];
           const cx = teMerge ? 0 : a1[o5 + 4] + a2[o5 + 4] + axf[k];
-          const bcur = c2u + c2d * d2u2;
-          const rc = iv * c;
+          cBcur[k] = c2u + c2d * d2u2;
+          cX[k] = cx;
           let r0v = -res[k] + c2u * due2 + c2d * dds2 + cx * dxiLe;
           let r1v = fixedCl ? c2u * u2a + c2d * d2a + cx * xleA : 0;
           if (teMerge) {
@@ -659,12 +705,12 @@ export class ViscousSolver {
             const cl1 = a1[o5 + 2];
             const ue0 = S.uedg[0][iblte0];
             const ueb = S.uedg[1][iblte1];
-            const ds0 = S.mass[0][iblte0] / ue0;
-            const dsb = S.mass[1][iblte1] / ueb;
-            const f0 = -cz * (ds0 / ue0);
-            const fb = -cl1 * (dsb / ueb);
+            const f0 = -cz * (S.mass[0][iblte0] / ue0 / ue0);
+            const fb = -cl1 * (S.mass[1][iblte1] / ueb / ueb);
+            const row = (iv * 3 + k) * c;
             const o0 = ivTe0 * c;
             const ob = ivTe1 * c;
+            const bcur = cBcur[k];
             for (let jv = 0; jv < nsys; jv++)
               vm[row + jv] = f0 * um[o0 + jv] + fb * um[ob + jv] + bcur * um[rc + jv];
             vm[row + ivTe0] += cz / ue0;
@@ -675,22 +721,33 @@ export class ViscousSolver {
             bs.vz[2 * k] = sysBl.az[o5];
             bs.vz[2 * k + 1] = sysBl.az[o5 + 1];
           } else if (simi) {
-            for (let jv = 0; jv < nsys; jv++) vm[row + jv] = bcur * um[rc + jv] + cx * xle[jv];
-            vm[row + iv] += c2d / uei;
+            cBprev[k] = 0;
+            cDiag1[k] = 0;
+            cDiag2[k] = c2d / uei;
           } else {
             const c1u = a1[o5 + 3];
             const c1d = a1[o5 + 2];
-            const bprev = c1u + c1d * d1u1;
-            const rp = (iv - 1) * c;
-            for (let jv = 0; jv < nsys; jv++)
-              vm[row + jv] = bprev * um[rp + jv] + bcur * um[rc + jv] + cx * xle[jv];
-            vm[row + iv - 1] += c1d / ue1;
-            vm[row + iv] += c2d / uei;
+            cBprev[k] = c1u + c1d * d1u1;
+            cDiag1[k] = c1d / ue1;
+            cDiag2[k] = c2d / uei;
             r0v += c1u * due1 + c1d * dds1;
             if (fixedCl) r1v += c1u * u1a + c1d * d1a;
           }
           rhs[iv * 6 + 2 * k] = r0v;
           rhs[iv * 6 + 2 * k + 1] = r1v;
+        }
+        if (!teMerge) {
+          const row0 = iv * 3 * c;
+          const rp = simi ? rc : (iv - 1) * c;
+          fillRows3(vm, row0, c, um, rp, rc, xle, nsys, cBprev, cBcur, cX);
+          if (!simi) {
+            vm[row0 + iv - 1] += cDiag1[0];
+            vm[row0 + c + iv - 1] += cDiag1[1];
+            vm[row0 + 2 * c + iv - 1] += cDiag1[2];
+          }
+          vm[row0 + iv] += cDiag2[0];
+          vm[row0 + c + iv] += cDiag2[1];
+          vm[row0 + 2 * c + iv] += cDiag2[2];
         }
         // carry station 2 -> station 1
         due1 = due2;
@@ -699,9 +756,6 @@ export class ViscousSolver {
         d1a = d2a;
         d1u1 = d2u2;
         ue1 = uei;
-        const t = st1;
-        st1 = st2;
-        st2 = t;
       }
     }
   }
