@@ -1,3 +1,4 @@
 /** foilopt library entry point. */
 export * from './geometry';
+export * from './flow';
 export { FoiloptError, isFoiloptError } from './errors';

@@ -75,3 +75,35 @@ describe('foilopt CLI', () => {
     expect(list.find((a) => a.name === 'naca0012')!.thicknessMax).toBeCloseTo(0.12, 3);
   });
 });
+
+describe('foilopt analyze', () => {
+  test('--json prints one object per point with exactly the documented keys', async () => {
+    const r = await cli('analyze', 'naca0012', '--re', '1e6', '--alpha', '-2:2:2', '--json');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.alpha)).toEqual([-2, 0, 2]);
+    for (const l of lines) {
+      expect(Object.keys(l)).toEqual(['alpha', 'cl', 'cd', 'cdp', 'cdf', 'cm', 'xtrTop', 'xtrBot', 'converged', 'iterations']);
+      expect(l.converged).toBe(true);
+    }
+    // symmetric section: antisymmetric lift, symmetric drag (XFOIL: cd 0.00540 at alpha 0)
+    expect(lines[0].cl).toBeCloseTo(-lines[2].cl, 3);
+    expect(lines[1].cd).toBeGreaterThan(0.0050);
+    expect(lines[1].cd).toBeLessThan(0.0058);
+  });
+
+  test('the polar table has the XFOIL-style header; bad numbers are one-line errors', async () => {
+    const r = await cli('analyze', 'naca0012', '--re', '1e6', '--alpha', '0');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/alpha\s+CL\s+CD\s+CDp\s+CDf\s+CM\s+Top_Xtr\s+Bot_Xtr/);
+    for (const argv of [
+      ['analyze', 'naca0012', '--re', 'fast', '--alpha', '0'],
+      ['analyze', 'naca0012', '--re', '1e6', '--alpha', '0:4:0'],
+      ['analyze', 'naca0012', '--re', '1e6', '--alpha', 'x'],
+    ]) {
+      const e = await cli(...argv);
+      expect(e.code).toBe(1);
+      expect(e.err.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
