@@ -3,23 +3,34 @@
  * validation matrix (test/fixtures/xfoil/), against wind-tunnel data (test/fixtures/reference/),
  * and a robustness run over random CST shapes.
  *
- *   npm run bench:solver [-- options]      (tsx bench/solver.ts)
+ *   npm run bench:solver [-- options]      (npm run build && tsx bench/solver.ts)
  *     --quick            a 4-case subset of the matrix (and the wind-tunnel section)
  *     --no-xfoil         use the committed fixtures instead of running XFOIL live
  *     --case SUBSTR      only matrix/reference cases whose id contains SUBSTR
  *     --iter N           SolverOptions.maxIterations for our solver (default: the solver's own)
  *     --robustness [N]   also run N (default 500) random CST shapes x random (alpha, Re, Ncrit)
  *     --seed S           seed of the robustness run (default 1)
- *   FOILOPT_BENCH_ANALYZE=FILE benchmarks FILE's analyze() instead of src/flow/analyze.ts.
+ *     --source           time the TypeScript sources (src/, run by tsx) instead of the build
+ *   FOILOPT_BENCH_ANALYZE=FILE benchmarks FILE's analyze() instead.
+ *
+ * Our solver is timed as users run it: the compiled JavaScript of dist/flow (what `foilopt analyze`
+ * runs; `npm run bench:solver` builds it first). When dist/ is missing or older than a source file
+ * of src/, the bench falls back to src/flow (tsx) and says so.
  *
  * For every case, XFOIL (xfoil-polar, same command as the fixture) and our analyze() sweep the same
  * alphas in the same order with warm starts. Times are wall clock per converged point: XFOIL's is
  * the XFOIL process time measured by xfoil-polar (process start, LOAD/NACA, PANE, the sweep, file
- * output), ours the analyze() call (repaneling included; Node JIT warmed up by one untimed sweep
- * first). Statistics are over the points converged by both (src/flow/compare.ts; p95 = type-7
- * percentile). Writes bench/out/solver.json; always exits 0 (a missing solver is reported, not fatal).
+ * output), ours the analyze() call (repaneling included; Node JIT warmed up by two untimed sweeps
+ * first). The acceptance ratio is ours / XFOIL's wall time per converged point over all matrix
+ * cases. XFOIL does not report per-point times itself; with live XFOIL the bench also runs a
+ * 1-point XFOIL sweep (alpha 0) per case and reports XFOIL's marginal time per point,
+ * (T_sweep - T_1point) / (N_requested - 1), i.e. without process start, loading and paneling
+ * (informational only). Statistics are over the points converged by both (src/flow/compare.ts;
+ * p95 = type-7 percentile). Writes bench/out/solver.json; always exits 0 (a missing solver is
+ * reported, not fatal).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { writeBenchJson } from './common';
@@ -70,10 +81,12 @@ interface BenchOptions {
   maxIterations?: number;
   robustness: number;
   seed: number;
+  /** time src/ under tsx even when an up-to-date build exists */
+  source: boolean;
 }
 
 function parseOptions(argv: string[]): BenchOptions {
-  const o: BenchOptions = { quick: false, xfoil: true, robustness: 0, seed: 1 };
+  const o: BenchOptions = { quick: false, xfoil: true, robustness: 0, seed: 1, source: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -81,6 +94,7 @@ function parseOptions(argv: string[]): BenchOptions {
     else if (a === '--case') o.caseFilter = argv[++i];
     else if (a === '--iter') o.maxIterations = Number(argv[++i]);
     else if (a === '--seed') o.seed = Number(argv[++i]);
+    else if (a === '--source') o.source = true;
     else if (a === '--robustness') {
       const next = argv[i + 1];
       o.robustness = next !== undefined && /^\d+$/.test(next) ? Number(argv[++i]) : 500;
@@ -98,19 +112,61 @@ const QUICK_CASES = ['naca2412_re1e6', 'naca0012_re1e6', 'e387_re1e5', 'naca0012
 // ------------------------------------------------------------------------------------------------
 // solver loading and running
 
-/** analyze() if src/flow/analyze.ts exists and loads, else the reason why not. */
-function loadAnalyze(): AnalyzeFn | string {
-  // FOILOPT_BENCH_ANALYZE: another module exporting analyze() (to exercise this bench with a stand-in)
+/** Which code the bench times. */
+interface SolverOrigin {
+  /** "dist" (compiled JavaScript, as `foilopt analyze` runs it), "src" (tsx) or "override" */
+  kind: 'dist' | 'src' | 'override';
+  /** module file loaded */
+  file: string;
+  /** why the compiled code was not used (kind "src") */
+  note?: string;
+}
+
+/** Newest modification time (ms) of the .ts files under dir. */
+function newestSource(dir: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const f = path.join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newestSource(f));
+    else if (e.name.endsWith('.ts')) t = Math.max(t, fs.statSync(f).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Chooses the solver module: FOILOPT_BENCH_ANALYZE, else the compiled dist/flow when it exists and is
+ * at least as new as every source file (the build just ran), else src/flow (tsx) with the reason.
+ */
+function solverOrigin(opts: BenchOptions): SolverOrigin {
   const override = process.env.FOILOPT_BENCH_ANALYZE;
-  const file = override ? path.resolve(override) : path.join(REPO_ROOT, 'src', 'flow', 'analyze.ts');
-  if (!fs.existsSync(file))
-    return `${path.relative(REPO_ROOT, file)} does not exist yet (the viscous solver is not written)`;
+  if (override) return { kind: 'override', file: path.resolve(override) };
+  const srcFile = path.join(REPO_ROOT, 'src', 'flow', 'analyze.ts');
+  if (opts.source) return { kind: 'src', file: srcFile, note: '--source given' };
+  const distFile = path.join(REPO_ROOT, 'dist', 'flow', 'analyze.js');
+  if (!fs.existsSync(distFile))
+    return { kind: 'src', file: srcFile, note: 'dist/flow/analyze.js does not exist (run npm run build)' };
+  const built = fs.statSync(distFile).mtimeMs;
+  const newest = newestSource(path.join(REPO_ROOT, 'src'));
+  if (built < newest)
+    return {
+      kind: 'src',
+      file: srcFile,
+      note: 'dist/ is older than the sources (run npm run build, or npm run bench:solver)',
+    };
+  return { kind: 'dist', file: distFile };
+}
+
+/** analyze() of the chosen module if it exists and loads, else the reason why not. */
+function loadAnalyze(origin: SolverOrigin): AnalyzeFn | string {
+  const file = origin.file;
+  const rel = path.relative(REPO_ROOT, file);
+  if (!fs.existsSync(file)) return `${rel} does not exist yet (the viscous solver is not written)`;
   try {
     const m = require(file) as { analyze?: AnalyzeFn };
-    if (typeof m.analyze !== 'function') return 'src/flow/analyze.ts does not export analyze() yet';
+    if (typeof m.analyze !== 'function') return `${rel} does not export analyze() yet`;
     return m.analyze;
   } catch (e) {
-    return `loading src/flow/analyze.ts failed: ${(e as Error).message.split('\n')[0]}`;
+    return `loading ${rel} failed: ${(e as Error).message.split('\n')[0]}`;
   }
 }
 
@@ -153,6 +209,13 @@ interface XfoilSide {
   requested: number;
   converged: number;
   seconds: number;
+  /**
+   * live runs only: wall time of a 1-point XFOIL run (alpha 0) of the same case = process start,
+   * loading, paneling and one point from scratch
+   */
+  onePointSeconds?: number;
+  /** live runs only: (seconds - onePointSeconds)/(requested - 1), XFOIL's marginal time per point */
+  marginalMsPerPoint?: number;
   /** live run failed: why (the fixture was used instead) */
   note?: string;
 }
@@ -169,13 +232,21 @@ function xfoilSide(f: XfoilFixture, live: boolean): XfoilSide {
   if (!live) return fromFixture();
   try {
     const r = runXfoil(f);
-    return {
+    const side: XfoilSide = {
       source: 'live',
       points: r.points,
       requested: r.requested,
       converged: r.converged,
       seconds: r.seconds,
     };
+    try {
+      const one = runXfoil({ ...f, command: f.command.replace(/--alpha\s+\S+/, '--alpha 0') });
+      side.onePointSeconds = one.seconds;
+      if (r.requested > 1) side.marginalMsPerPoint = msPer(r.seconds - one.seconds, r.requested - 1);
+    } catch {
+      // informational only
+    }
+    return side;
   } catch (e) {
     return fromFixture(`live XFOIL failed (${(e as Error).message.split('\n')[0]}); fixture used`);
   }
@@ -288,6 +359,7 @@ const TABLE_HEADER = row([
   ['|dCm| med', 9],
   ['xtr med', 8],
   ['XF ms/pt', 9],
+  ['XF marg', 8],
   ['ours ms/pt', 10],
   ['ratio', 6],
 ]);
@@ -306,6 +378,7 @@ function caseLine(r: CaseReport): string {
     [fx(c?.cm.median, 4), 9],
     [fx(c?.xtr.median, 3), 8],
     [fx(r.xfoil.msPerPoint, 1), 9],
+    [fx(r.xfoil.marginalMsPerPoint, 1), 8],
     [fx(r.ours?.msPerPoint, 1), 10],
     [fx(r.speedRatio, 2), 6],
   ]);
@@ -534,42 +607,49 @@ function blChecks(ourRuns: Map<string, OurRun>, say: (line: string) => void): Bl
     const top = p.boundaryLayer.top;
     const bot = p.boundaryLayer.bottom;
     const last = (a: ArrayLike<number>) => a[a.length - 1];
-    const ueRms = (xs: ArrayLike<number>, ue: ArrayLike<number>, sx: Float64Array, sue: Float64Array) => {
+    // XFOIL's xi (arc length from its stagnation point, where Ue crosses 0) on each side; x is not
+    // usable near the leading edge (double-valued), xi is monotonic on both sides
+    const sStag =
+      b.s[iStag] + (b.ue[iStag] / (b.ue[iStag] - b.ue[iStag + 1])) * (b.s[iStag + 1] - b.s[iStag]);
+    const xfTopXi: number[] = [];
+    const xfTopUe: number[] = [];
+    for (let i = iStag; i >= 0; i--) {
+      xfTopXi.push(sStag - b.s[i]);
+      xfTopUe.push(b.ue[i]);
+    }
+    const xfBotXi: number[] = [];
+    const xfBotUe: number[] = [];
+    for (let i = iStag + 1; i < nAir; i++) {
+      xfBotXi.push(b.s[i] - sStag);
+      xfBotUe.push(-b.ue[i]);
+    }
+    // rms over XFOIL's stations of (our ue at XFOIL's xi) - XFOIL's ue
+    const ueRms = (xfXi: number[], xfUe: number[], ourXi: Float64Array, ourUe: Float64Array) => {
       let n = 0;
-      let s = 0;
-      for (let i = 0; i < xs.length; i++) {
-        const u = interpolateLinear(sx, sue, xs[i]);
+      let sum = 0;
+      for (let i = 0; i < xfXi.length; i++) {
+        const u = interpolateLinear(ourXi, ourUe, xfXi[i]);
         if (Number.isFinite(u)) {
           n++;
-          s += (Math.abs(u) - Math.abs(ue[i])) ** 2;
+          sum += (u - xfUe[i]) ** 2;
         }
       }
-      return n ? Math.sqrt(s / n) : NaN;
+      return n ? Math.sqrt(sum / n) : NaN;
     };
-    const xTop = Array.from(b.x.slice(0, iStag + 1)).reverse();
-    const uTop = Array.from(b.ue.slice(0, iStag + 1)).reverse();
     const rows = [
       { quantity: 'theta TE top', xfoil: b.theta[0], ours: last(top.theta) },
       { quantity: 'theta TE bottom', xfoil: b.theta[nAir - 1], ours: last(bot.theta) },
       { quantity: 'H TE top', xfoil: b.h[0], ours: last(top.h) },
       { quantity: 'H TE bottom', xfoil: b.h[nAir - 1], ours: last(bot.h) },
       { quantity: 'theta wake end', xfoil: last(b.wake.theta), ours: last(p.boundaryLayer.wake.theta) },
-      {
-        quantity: 'rms |Ue| diff top',
-        xfoil: 0,
-        ours: ueRms(top.x, top.ue, Float64Array.from(xTop), Float64Array.from(uTop)),
-      },
-      {
-        quantity: 'rms |Ue| diff bottom',
-        xfoil: NaN,
-        ours: ueRms(bot.x, bot.ue, b.x.slice(iStag + 1), b.ue.slice(iStag + 1).map(Math.abs)),
-      },
+      { quantity: 'rms Ue diff top (xi)', xfoil: 0, ours: ueRms(xfTopXi, xfTopUe, top.xi, top.ue) },
+      { quantity: 'rms Ue diff bottom (xi)', xfoil: 0, ours: ueRms(xfBotXi, xfBotUe, bot.xi, bot.ue) },
     ];
     checks.push({ dump: `${id}_a${alpha}`, rows });
     say(`\n${id} alpha ${alpha}: ours vs XFOIL DUMP`);
     for (const r of rows)
       say(
-        `  ${r.quantity.padEnd(22)} XFOIL ${fx(r.xfoil, 6).padStart(10)}   ours ${fx(r.ours, 6).padStart(10)}`,
+        `  ${r.quantity.padEnd(24)} XFOIL ${fx(r.xfoil, 6).padStart(10)}   ours ${fx(r.ours, 6).padStart(10)}`,
       );
   }
   return checks;
@@ -609,6 +689,35 @@ interface RobustnessReport {
     params: number[];
     outcome: string;
   }>;
+}
+
+/**
+ * True when every number of a point result is finite: the scalars and every boundary-layer
+ * distribution (what a converged point must satisfy).
+ */
+function allFinite(p: PointResult): boolean {
+  const scalars = [p.alpha, p.cl, p.cd, p.cdp, p.cdf, p.cm, p.xtrTop, p.xtrBot, p.residual];
+  if (!scalars.every(Number.isFinite)) return false;
+  const bl = p.boundaryLayer;
+  if (!bl) return true;
+  for (const side of [bl.top, bl.bottom, bl.wake]) {
+    for (const a of [
+      side.x,
+      side.y,
+      side.xi,
+      side.cp,
+      side.ue,
+      side.deltaStar,
+      side.theta,
+      side.h,
+      side.cf,
+    ]) {
+      for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+    }
+    for (let i = 0; i < side.nAmpOrSqrtCtau.length; i++)
+      if (!Number.isFinite(side.nAmpOrSqrtCtau[i])) return false;
+  }
+  return true;
 }
 
 function robustness(
@@ -686,8 +795,7 @@ function robustness(
       const p = r[0];
       if (!p) outcome = 'no result returned';
       else if (!p.converged) outcome = 'not converged';
-      else if (!(Number.isFinite(p.cl) && Number.isFinite(p.cd) && Number.isFinite(p.cm)))
-        outcome = 'unflagged NaN';
+      else if (!allFinite(p)) outcome = 'unflagged NaN';
     } catch (e) {
       const name = (e as Error).name;
       outcome = `${name === 'FoiloptError' ? 'user error' : 'exception'}: ${(e as Error).message.split('\n')[0]}`;
@@ -712,6 +820,27 @@ function robustness(
   return rep;
 }
 
+/**
+ * The issue's acceptance list: compare.ts's median and speed criteria, plus the 95th percentiles
+ * (|dCl| <= 0.03, Cd relative error <= 10 %) and "we converge at least as many points as XFOIL"
+ * (value = XFOIL's count minus ours, limit 0).
+ */
+function allCriteria(
+  pooled: ErrorSummary,
+  speedRatio: number,
+  ourConverged: number,
+  xfoilConverged: number,
+): ReturnType<typeof checkAcceptance> {
+  const list = checkAcceptance(pooled, speedRatio);
+  const extra = [
+    { name: 'p95 |dCl|', value: pooled.cl.p95, limit: 0.03 },
+    { name: 'p95 Cd rel. error', value: pooled.cdRel.p95, limit: 0.1 },
+    { name: 'XFOIL converged - ours', value: xfoilConverged - ourConverged, limit: 0 },
+  ];
+  for (const e of extra) list.push({ ...e, pass: e.value <= e.limit });
+  return list;
+}
+
 // ------------------------------------------------------------------------------------------------
 // main
 
@@ -719,25 +848,42 @@ function main(): void {
   const opts = parseOptions(process.argv.slice(2));
   const say = (line: string) => console.log(line);
   const index = loadIndex();
-  const loaded = loadAnalyze();
+  const origin = solverOrigin(opts);
+  const loaded = loadAnalyze(origin);
   const analyze = typeof loaded === 'function' ? loaded : null;
   const liveXfoil = opts.xfoil && hasXfoil();
-  say(`bench:solver — ours (src/flow/analyze.ts) vs ${index.xfoilVersion}`);
+  const originText =
+    origin.kind === 'dist'
+      ? 'compiled JavaScript dist/flow (as foilopt analyze runs it)'
+      : origin.kind === 'src'
+        ? `TypeScript sources src/flow via tsx (NOT the compiled build: ${origin.note})`
+        : `${path.relative(REPO_ROOT, origin.file)} (FOILOPT_BENCH_ANALYZE)`;
+  say(`bench:solver — ours vs ${index.xfoilVersion}`);
+  say(`date ${new Date().toISOString()}; Node ${process.version}; ${os.cpus().length} CPU(s)`);
+  const compiled = origin.kind === 'dist' || (origin.kind === 'override' && origin.file.endsWith('.js'));
+  say(`ours: ${originText}; compiled code used: ${compiled ? 'yes' : 'no'}`);
   if (!analyze) say(`OUR SOLVER IS NOT AVAILABLE: ${loaded as string}. Showing XFOIL's side only.`);
   if (opts.xfoil && !liveXfoil)
     say('xfoil-polar not found (set FOILOPT_SHARED or XFOIL_POLAR): using the committed fixtures.');
   say(
-    `XFOIL: ${liveXfoil ? 'run live now' : 'committed fixtures (--no-xfoil)'}; times are wall clock per converged point.`,
+    `XFOIL: ${liveXfoil ? 'run live now, in this run' : 'committed fixtures (--no-xfoil)'}; times are wall clock per converged point` +
+      ` (XFOIL: its whole process incl. start, loading, paneling; ours: the analyze() call incl. repaneling).`,
   );
+  if (liveXfoil)
+    say(
+      "'XF marg' = XFOIL's marginal time per point, (T_sweep - T_1point)/(N - 1): without process start/load/paneling; informational, not the acceptance ratio.",
+    );
 
   let ids = index.cases.filter((c) => c.tags.includes('matrix')).map((c) => c.id);
   if (opts.quick) ids = ids.filter((id) => QUICK_CASES.includes(id));
   if (opts.caseFilter) ids = ids.filter((id) => id.includes(opts.caseFilter!));
 
   if (analyze) {
-    // JIT warm-up (untimed): one short sweep
+    // JIT warm-up (untimed): two full sweeps, so that the timed cases run optimized code
+    const sweep = parseAlphaSpec('-4:12:1');
     try {
-      analyze(loadAirfoil('naca2412'), { re: 1e6, alphaDeg: [0, 1, 2] }, { panels: 160 });
+      analyze(loadAirfoil('naca2412'), { re: 1e6, alphaDeg: sweep }, { panels: 160 });
+      analyze(loadAirfoil('e387'), { re: 2e5, alphaDeg: sweep }, { panels: 160 });
     } catch {
       // reported by the timed runs
     }
@@ -774,11 +920,28 @@ function main(): void {
   say(
     `requested points: ${xfRequested}; converged by XFOIL: ${xfConv}; by ours: ${analyze ? ourConv : '-'}; by both: ${analyze ? reports.reduce((s, r) => s + (r.comparison?.n ?? 0), 0) : '-'}`,
   );
-  say(`XFOIL: ${xfSec.toFixed(2)} s, ${fx(msPer(xfSec, xfConv), 1)} ms per converged point`);
+  say(
+    `XFOIL: ${xfSec.toFixed(2)} s, ${fx(msPer(xfSec, xfConv), 1)} ms per converged point (wall, process start included)`,
+  );
+  const withMarginal = reports.filter((r) => r.xfoil.onePointSeconds !== undefined && r.xfoil.requested > 1);
+  let xfMarginal = NaN;
+  if (withMarginal.length > 0) {
+    const dt = withMarginal.reduce((s, r) => s + r.xfoil.seconds - r.xfoil.onePointSeconds!, 0);
+    const dn = withMarginal.reduce((s, r) => s + r.xfoil.requested - 1, 0);
+    const one = withMarginal.reduce((s, r) => s + r.xfoil.onePointSeconds!, 0) / withMarginal.length;
+    xfMarginal = msPer(dt, dn);
+    say(
+      `XFOIL marginal: ${fx(xfMarginal, 1)} ms per additional point (mean 1-point run ${fx(1000 * one, 1)} ms = start + load + paneling + 1 point)`,
+    );
+  }
   if (analyze) {
     say(
-      `ours:  ${ourSec.toFixed(2)} s, ${fx(msPer(ourSec, ourConv), 1)} ms per converged point (ratio ${fx(overallSpeed, 2)})`,
+      `ours:  ${ourSec.toFixed(2)} s, ${fx(msPer(ourSec, ourConv), 1)} ms per converged point (ratio ${fx(overallSpeed, 2)} = acceptance ratio, wall per converged point)`,
     );
+    if (Number.isFinite(xfMarginal))
+      say(
+        `       ours per converged point / XFOIL marginal per point = ${fx(msPer(ourSec, ourConv) / xfMarginal, 2)} (informational)`,
+      );
     say(
       `exceptions: ${reports.filter((r) => r.ours?.error).length} case(s); unflagged NaN points: ${reports.reduce((s, r) => s + (r.comparison?.nUnflaggedNaN ?? 0), 0)}`,
     );
@@ -796,7 +959,7 @@ function main(): void {
       `xtr |dx/c|   median ${fx(pooled.xtr.median, 4)}  p95 ${fx(pooled.xtr.p95, 4)}  max ${fx(pooled.xtr.max, 4)}`,
     );
     say('acceptance:');
-    for (const c of checkAcceptance(pooled, overallSpeed)) {
+    for (const c of allCriteria(pooled, overallSpeed, ourConv, xfConv)) {
       say(
         `  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name.padEnd(26)} ${fx(c.value, 4).padStart(8)}  (limit ${c.limit})`,
       );
@@ -837,6 +1000,10 @@ function main(): void {
 
   const file = writeBenchJson('solver', {
     date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    solverCode: { kind: origin.kind, file: path.relative(REPO_ROOT, origin.file), note: origin.note },
+    compiledCodeUsed: compiled,
     xfoilVersion: index.xfoilVersion,
     options: opts,
     solverAvailable: Boolean(analyze),
@@ -852,8 +1019,9 @@ function main(): void {
       xfoilMsPerPoint: msPer(xfSec, xfConv),
       oursMsPerPoint: analyze ? msPer(ourSec, ourConv) : null,
       speedRatio: analyze ? overallSpeed : null,
+      xfoilMarginalMsPerPoint: Number.isFinite(xfMarginal) ? xfMarginal : null,
       errors: pooled,
-      acceptance: pooled ? checkAcceptance(pooled, overallSpeed) : null,
+      acceptance: pooled ? allCriteria(pooled, overallSpeed, ourConv, xfConv) : null,
     },
     windTunnel: wt,
     boundaryLayer: bl,

@@ -93,7 +93,7 @@ export const DatasetConfigSchema = z.strictObject({
   /** cases per shard file (the unit of --resume and of --shard i/n) */
   casesPerShard: z.number().int().min(1).max(10_000_000).default(2048),
   /** cases per checkpoint chunk inside a shard (the unit of work of a worker) */
-  chunkCases: z.number().int().min(1).max(100_000).default(8),
+  chunkCases: z.number().int().min(1).max(100_000).default(4),
   shapes: ShapesSchema.prefault({}),
   conditions: ConditionsSchema.prefault({}),
   solver: SolverSchema.prefault({}),

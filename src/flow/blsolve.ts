@@ -19,6 +19,11 @@
  * XFOIL does with VACCEL = 0.01: that makes the step a quasi-Newton step with a much cheaper
  * elimination; vaccel = 0 gives the exact solution. Back substitution runs along the dm columns.
  * No pivoting (the BL blocks are diagonally dominant in practice, as in XFOIL).
+ *
+ * Speed: the row updates (vm[dst..] -= sum t_k vm[src_k..], the bulk of the work) run in a small
+ * WebAssembly SIMD kernel (two lanes per instruction; VM then lives in WebAssembly memory), written
+ * out below as bytes. Lane-wise IEEE operations in the order of the JavaScript expression give the
+ * same numbers bit for bit; runtimes without WebAssembly SIMD use the JavaScript kernels.
  */
 
 /** Storage of the Newton system, preallocated per solver for a maximum station count. */
@@ -46,12 +51,251 @@ export interface BlockSystem {
   readonly pendSrc: Int32Array;
   readonly pendT: Float64Array;
   readonly touched: Int32Array;
+  /** @internal row-update kernels bound to vm (WebAssembly SIMD when available, else JavaScript) */
+  readonly rows: RowKernels;
 }
 
 /** pivots per block of the delayed row updates */
 const BLOCK = 4;
 /** max pending updates of one row per block: BLOCK lower eliminations + 3 (VB) + 2 (VZ) */
 const MAXP = BLOCK + 6;
+
+// ------------------------------------------------------------------------------------------------
+// row-update kernels
+
+/**
+ * The row operations of the elimination on one VM matrix: vm[dst + l] -= sum_k t_k vm[s_k + l] for
+ * l < len, with the sum formed left to right (t_a a + t_b b, then + t_c c, ...), as the JavaScript
+ * expression does. Element indices, not byte offsets.
+ */
+export interface RowKernels {
+  /** true when the kernels are the WebAssembly SIMD ones */
+  readonly simd: boolean;
+  u1(dst: number, len: number, sa: number, ta: number): void;
+  u2(dst: number, len: number, sa: number, ta: number, sb: number, tb: number): void;
+  u3(dst: number, len: number, sa: number, ta: number, sb: number, tb: number, sc: number, tc: number): void;
+  u4(
+    dst: number,
+    len: number,
+    sa: number,
+    ta: number,
+    sb: number,
+    tb: number,
+    sc: number,
+    tc: number,
+    sd: number,
+    td: number,
+  ): void;
+}
+
+/** JavaScript row kernels over vm (the fallback; same operations in the same order). */
+function jsRowKernels(vm: Float64Array): RowKernels {
+  return {
+    simd: false,
+    u1: (dst, len, sa, ta) => rowUpdate(vm, dst, ta, sa, len),
+    u2: (dst, len, sa, ta, sb, tb) => {
+      for (let l = 0; l < len; l++) vm[dst + l] -= ta * vm[sa + l] + tb * vm[sb + l];
+    },
+    u3: (dst, len, sa, ta, sb, tb, sc, tc) => {
+      for (let l = 0; l < len; l++) vm[dst + l] -= ta * vm[sa + l] + tb * vm[sb + l] + tc * vm[sc + l];
+    },
+    u4: (dst, len, sa, ta, sb, tb, sc, tc, sd, td) => {
+      for (let l = 0; l < len; l++) {
+        vm[dst + l] -= ta * vm[sa + l] + tb * vm[sb + l] + tc * vm[sc + l] + td * vm[sd + l];
+      }
+    },
+  };
+}
+
+/** unsigned LEB128 */
+function uleb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+/** a length-prefixed vector of encoded items */
+function wvec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+/** a module section */
+function wsection(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/** a name */
+function wname(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+// WebAssembly opcodes used below (core and SIMD, see the WebAssembly 2.0 specification)
+const W_I32 = 0x7f;
+const W_F64 = 0x7c;
+const W_V128 = 0x7b;
+const OP_BLOCK = 0x02;
+const OP_LOOP = 0x03;
+const OP_IF = 0x04;
+const OP_END = 0x0b;
+const OP_BR = 0x0c;
+const OP_BR_IF = 0x0d;
+const OP_LOCAL_GET = 0x20;
+const OP_LOCAL_SET = 0x21;
+const OP_F64_LOAD = 0x2b;
+const OP_F64_STORE = 0x39;
+const OP_I32_CONST = 0x41;
+const OP_I32_GE_U = 0x4f;
+const OP_I32_ADD = 0x6a;
+const OP_I32_AND = 0x71;
+const OP_I32_SHL = 0x74;
+const OP_F64_ADD = 0xa0;
+const OP_F64_SUB = 0xa1;
+const OP_F64_MUL = 0xa2;
+const SIMD_PREFIX = 0xfd;
+const SIMD_V128_LOAD = 0x00;
+const SIMD_V128_STORE = 0x0b;
+const SIMD_F64X2_SPLAT = 0x14;
+const SIMD_F64X2_ADD = 0xf0;
+const SIMD_F64X2_SUB = 0xf1;
+const SIMD_F64X2_MUL = 0xf2;
+/** memarg of 8-byte accesses: alignment 2^3, offset 0 */
+const MEMARG8 = [3, 0];
+
+/**
+ * Function body of the k-source row update: params (dst, len, s_1, t_1, ..., s_k, t_k); pairs of
+ * elements with f64x2 lanes (lane-wise IEEE operations, identical to the scalar ones), then the odd
+ * element with scalar f64 operations.
+ */
+function rowKernelBody(k: number): number[] {
+  const get = (i: number) => [OP_LOCAL_GET, ...uleb(i)];
+  const set = (i: number) => [OP_LOCAL_SET, ...uleb(i)];
+  const simd = (op: number, ...imm: number[]) => [SIMD_PREFIX, ...uleb(op), ...imm];
+  const src = (s: number) => 2 + 2 * s;
+  const coef = (s: number) => 3 + 2 * s;
+  const iL = 2 + 2 * k; // byte offset of the current pair
+  const endL = iL + 1; // byte offset where the pairs end
+  const splat = (s: number) => endL + 1 + s;
+  const c: number[] = [];
+  // element indices -> byte offsets
+  for (const p of [0, ...Array.from({ length: k }, (_, s) => src(s))])
+    c.push(...get(p), OP_I32_CONST, 3, OP_I32_SHL, ...set(p));
+  for (let s = 0; s < k; s++) c.push(...get(coef(s)), ...simd(SIMD_F64X2_SPLAT), ...set(splat(s)));
+  // end = (len & -2) * 8; i = 0
+  c.push(...get(1), OP_I32_CONST, 0x7e, OP_I32_AND, OP_I32_CONST, 3, OP_I32_SHL, ...set(endL));
+  c.push(OP_I32_CONST, 0, ...set(iL));
+  c.push(OP_BLOCK, 0x40, OP_LOOP, 0x40);
+  c.push(...get(iL), ...get(endL), OP_I32_GE_U, OP_BR_IF, 1);
+  c.push(...get(0), ...get(iL), OP_I32_ADD); // store address
+  c.push(...get(0), ...get(iL), OP_I32_ADD, ...simd(SIMD_V128_LOAD, ...MEMARG8));
+  for (let s = 0; s < k; s++) {
+    c.push(...get(splat(s)), ...get(src(s)), ...get(iL), OP_I32_ADD, ...simd(SIMD_V128_LOAD, ...MEMARG8));
+    c.push(...simd(SIMD_F64X2_MUL));
+    if (s > 0) c.push(...simd(SIMD_F64X2_ADD));
+  }
+  c.push(...simd(SIMD_F64X2_SUB), ...simd(SIMD_V128_STORE, ...MEMARG8));
+  c.push(...get(iL), OP_I32_CONST, 16, OP_I32_ADD, ...set(iL), OP_BR, 0, OP_END, OP_END);
+  // odd last element
+  c.push(...get(1), OP_I32_CONST, 1, OP_I32_AND, OP_IF, 0x40);
+  c.push(...get(0), ...get(endL), OP_I32_ADD);
+  c.push(...get(0), ...get(endL), OP_I32_ADD, OP_F64_LOAD, ...MEMARG8);
+  for (let s = 0; s < k; s++) {
+    c.push(...get(coef(s)), ...get(src(s)), ...get(endL), OP_I32_ADD, OP_F64_LOAD, ...MEMARG8, OP_F64_MUL);
+    if (s > 0) c.push(OP_F64_ADD);
+  }
+  c.push(OP_F64_SUB, OP_F64_STORE, ...MEMARG8, OP_END, OP_END);
+  const locals = wvec([
+    [2, W_I32],
+    [...uleb(k), W_V128],
+  ]);
+  const body = [...locals, ...c];
+  return [...uleb(body.length), ...body];
+}
+
+/** "\0asm", binary format version 1 */
+const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/** The WebAssembly module of the row kernels u1..u4 (imports its memory as env.mem). */
+function rowKernelModuleBytes(): Uint8Array {
+  const ks = [1, 2, 3, 4];
+  // function type of u_k: (dst i32, len i32, (s i32, t f64) x k) -> ()
+  const types = ks.map((k) => {
+    const params = [W_I32, W_I32];
+    for (let s = 0; s < k; s++) params.push(W_I32, W_F64);
+    return [0x60, ...wvec(params.map((t) => [t])), 0];
+  });
+  const bytes = [
+    ...WASM_HEADER,
+    ...wsection(1, wvec(types)),
+    ...wsection(2, wvec([[...wname('env'), ...wname('mem'), 0x02, 0x00, 0x00]])),
+    ...wsection(3, wvec(ks.map((_, i) => uleb(i)))),
+    ...wsection(7, wvec(ks.map((k, i) => [...wname(`u${k}`), 0x00, ...uleb(i)]))),
+    ...wsection(10, wvec(ks.map((k) => rowKernelBody(k)))),
+  ];
+  return Uint8Array.from(bytes);
+}
+
+/** The part of the WebAssembly JavaScript API used here (not in the ES2022 lib typings). */
+interface WasmModule {
+  readonly __wasmModule?: never;
+}
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (d: { initial: number; maximum?: number }) => WasmMemory;
+  Instance: new (m: WasmModule, imports: object) => { exports: Record<string, unknown> };
+};
+
+let rowKernelModule: WasmModule | null | undefined;
+
+/** The compiled row-kernel module, or null when this runtime has no WebAssembly SIMD. */
+function simdModule(): WasmModule | null {
+  if (rowKernelModule === undefined) {
+    rowKernelModule = null;
+    try {
+      const bytes = rowKernelModuleBytes();
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
+        rowKernelModule = new WebAssembly.Module(bytes);
+      }
+    } catch {
+      rowKernelModule = null;
+    }
+  }
+  return rowKernelModule;
+}
+
+/**
+ * A zeroed matrix of `size` doubles and its row kernels: in WebAssembly memory with the SIMD kernels
+ * when the runtime supports them and `simd` is true, else a plain Float64Array with the JavaScript
+ * kernels. Both give bit-identical results.
+ */
+function allocateRows(size: number, simd: boolean): { vm: Float64Array; rows: RowKernels } {
+  const mod = simd ? simdModule() : null;
+  if (mod) {
+    const pages = Math.max(1, Math.ceil((8 * size) / 65536));
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
+    const e = inst.exports as unknown as Omit<RowKernels, 'simd'>;
+    return {
+      vm: new Float64Array(memory.buffer, 0, size),
+      rows: { simd: true, u1: e.u1, u2: e.u2, u3: e.u3, u4: e.u4 },
+    };
+  }
+  const vm = new Float64Array(size);
+  return { vm, rows: jsRowKernels(vm) };
+}
+
+/** true when this runtime runs the block solver's row updates with WebAssembly SIMD */
+export function simdAvailable(): boolean {
+  return simdModule() !== null;
+}
 
 /** vm[dst + l] -= t vm[src + l], l < len (unrolled by 4: the hot loop of the elimination). */
 function rowUpdate(vm: Float64Array, dst: number, t: number, src: number, len: number): void {
@@ -97,14 +341,19 @@ function rowUpdate3(
   }
 }
 
-/** Allocates a block system for up to `cap` stations. */
-export function createBlockSystem(cap: number): BlockSystem {
+/**
+ * Allocates a block system for up to `cap` stations. `simd` (default true) lets the row updates use
+ * WebAssembly SIMD when the runtime has it (same results bit for bit; false forces JavaScript).
+ */
+export function createBlockSystem(cap: number, simd = true): BlockSystem {
+  const { vm, rows } = allocateRows(cap * 3 * cap, simd);
   return {
     nsys: 0,
     cap,
     va: new Float64Array(cap * 6),
     vb: new Float64Array(cap * 6),
-    vm: new Float64Array(cap * 3 * cap),
+    vm,
+    rows,
     rhs: new Float64Array(cap * 6),
     vz: new Float64Array(6),
     ivte1: -1,
@@ -302,7 +551,7 @@ export function solveBlockSystemSimple(sys: BlockSystem, vaccel: number, sSpan: 
  * the remaining columns in one pass per row at the end of the block).
  */
 export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number): boolean {
-  const { nsys, cap, va, vb, vm, rhs, vz, pendN, pendSrc, pendT, touched } = sys;
+  const { nsys, cap, va, vb, vm, rhs, vz, pendN, pendSrc, pendT, touched, rows } = sys;
   const vacc1 = vaccel;
   const vacc23 = (vaccel * 2) / sSpan;
   const ivz = sys.ivz;
@@ -327,7 +576,7 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
         const t = va[a + 2 * k];
         if (t === 0) continue;
         va[a + 2 * k + 1] -= t * va[a + 1];
-        rowUpdate(vm, r0 + k * cap + iv, t, r0 + iv, nsys - iv);
+        rows.u1(r0 + k * cap + iv, nsys - iv, r0 + iv, t);
         rhs[d0 + 2 * k] -= t * rhs[d0];
         rhs[d0 + 2 * k + 1] -= t * rhs[d0 + 1];
       }
@@ -340,7 +589,7 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
       {
         const t = va[a + 5];
         if (t !== 0) {
-          rowUpdate(vm, r2 + iv, t, r1 + iv, nsys - iv);
+          rows.u1(r2 + iv, nsys - iv, r1 + iv, t);
           rhs[d0 + 4] -= t * rhs[d0 + 2];
           rhs[d0 + 5] -= t * rhs[d0 + 3];
         }
@@ -354,8 +603,8 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
       {
         const t1 = vm[r0 + iv];
         const t2 = vm[r1 + iv];
-        rowUpdate(vm, r0 + ivp, t1, r2 + ivp, nsys - ivp);
-        rowUpdate(vm, r1 + ivp, t2, r2 + ivp, nsys - ivp);
+        rows.u1(r0 + ivp, nsys - ivp, r2 + ivp, t1);
+        rows.u1(r1 + ivp, nsys - ivp, r2 + ivp, t2);
         rhs[d0] -= t1 * rhs[d0 + 4];
         rhs[d0 + 2] -= t2 * rhs[d0 + 4];
         rhs[d0 + 1] -= t1 * rhs[d0 + 5];
@@ -363,7 +612,7 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
       }
       {
         const t = va[a + 1];
-        rowUpdate(vm, r0 + ivp, t, r1 + ivp, nsys - ivp);
+        rows.u1(r0 + ivp, nsys - ivp, r1 + ivp, t);
         rhs[d0] -= t * rhs[d0 + 2];
         rhs[d0 + 1] -= t * rhs[d0 + 3];
       }
@@ -377,7 +626,7 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
         const t2 = vb[bn + 2 * k + 1];
         const t3 = vm[rk + iv];
         if (ivp < b1) {
-          for (let l = ivp; l < nsys; l++) vm[rk + l] -= t1 * vm[r0 + l] + t2 * vm[r1 + l] + t3 * vm[r2 + l];
+          rows.u3(rk + ivp, nsys - ivp, r0 + ivp, t1, r1 + ivp, t2, r2 + ivp, t3);
         } else {
           nt = record(sys, nt, R, r0, t1);
           nt = record(sys, nt, R, r1, t2);
@@ -395,7 +644,7 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
           const t1 = vz[2 * k];
           const t2 = vz[2 * k + 1];
           const lEnd = ivz < b1 ? nsys : b1;
-          for (let l = ivp; l < lEnd; l++) vm[rk + l] -= t1 * vm[r0 + l] + t2 * vm[r1 + l];
+          if (lEnd > ivp) rows.u2(rk + ivp, lEnd - ivp, r0 + ivp, t1, r1 + ivp, t2);
           if (ivz >= b1) {
             nt = record(sys, nt, R, r0, t1);
             nt = record(sys, nt, R, r1, t2);
@@ -420,9 +669,9 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
         if (!(Math.abs(t3) > vacc23)) t3 = 0;
         if (t1 === 0 && t2 === 0 && t3 === 0) continue;
         if (kv < b1) {
-          if (t1 !== 0) rowUpdate(vm, rkv + ivp, t1, r2 + ivp, len);
-          if (t2 !== 0) rowUpdate(vm, rkv + cap + ivp, t2, r2 + ivp, len);
-          if (t3 !== 0) rowUpdate(vm, rkv + 2 * cap + ivp, t3, r2 + ivp, len);
+          if (t1 !== 0) rows.u1(rkv + ivp, len, r2 + ivp, t1);
+          if (t2 !== 0) rows.u1(rkv + cap + ivp, len, r2 + ivp, t2);
+          if (t3 !== 0) rows.u1(rkv + 2 * cap + ivp, len, r2 + ivp, t3);
         } else {
           // the block's own columns now, the rest when the block is done
           for (let l = ivp; l < b1; l++) {
@@ -454,8 +703,7 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
       const pb = R * MAXP;
       let p = 0;
       for (; p + 3 < np; p += 4) {
-        rowUpdate4(
-          vm,
+        rows.u4(
           dst,
           len,
           pendSrc[pb + p] + b1,
@@ -469,17 +717,9 @@ export function solveBlockSystem(sys: BlockSystem, vaccel: number, sSpan: number
         );
       }
       for (; p + 1 < np; p += 2) {
-        rowUpdate2(
-          vm,
-          dst,
-          len,
-          pendSrc[pb + p] + b1,
-          pendT[pb + p],
-          pendSrc[pb + p + 1] + b1,
-          pendT[pb + p + 1],
-        );
+        rows.u2(dst, len, pendSrc[pb + p] + b1, pendT[pb + p], pendSrc[pb + p + 1] + b1, pendT[pb + p + 1]);
       }
-      if (p < np) rowUpdate(vm, dst, pendT[pb + p], pendSrc[pb + p] + b1, len);
+      if (p < np) rows.u1(dst, len, pendSrc[pb + p] + b1, pendT[pb + p]);
     }
   }
   // --- back substitution along the dm columns
@@ -498,62 +738,43 @@ function record(sys: BlockSystem, nt: number, R: number, src: number, t: number)
   return nt;
 }
 
-/** Back substitution along the dm columns (both right-hand sides). */
+/**
+ * Back substitution along the dm columns (both right-hand sides), row by row from the bottom: every
+ * station subtracts the final dm of the stations below it, nearest last (the same subtractions in
+ * the same order as the column-wise XFOIL loop, with contiguous row access).
+ */
 function backSubstitute(sys: BlockSystem): void {
   const { nsys, cap, vm, rhs } = sys;
-  for (let iv = nsys - 1; iv >= 1; iv--) {
-    const m0 = rhs[iv * 6 + 4];
-    const m1 = rhs[iv * 6 + 5];
-    for (let kv = iv - 1; kv >= 0; kv--) {
-      const rkv = kv * 3 * cap + iv;
-      const dk = kv * 6;
-      const c0 = vm[rkv];
-      const c1 = vm[rkv + cap];
-      const c2 = vm[rkv + 2 * cap];
-      rhs[dk] -= c0 * m0;
-      rhs[dk + 2] -= c1 * m0;
-      rhs[dk + 4] -= c2 * m0;
-      rhs[dk + 1] -= c0 * m1;
-      rhs[dk + 3] -= c1 * m1;
-      rhs[dk + 5] -= c2 * m1;
+  for (let kv = nsys - 2; kv >= 0; kv--) {
+    const r0 = kv * 3 * cap;
+    const r1 = r0 + cap;
+    const r2 = r1 + cap;
+    const dk = kv * 6;
+    let a0 = rhs[dk];
+    let a1 = rhs[dk + 1];
+    let a2 = rhs[dk + 2];
+    let a3 = rhs[dk + 3];
+    let a4 = rhs[dk + 4];
+    let a5 = rhs[dk + 5];
+    for (let iv = nsys - 1; iv > kv; iv--) {
+      const m0 = rhs[iv * 6 + 4];
+      const m1 = rhs[iv * 6 + 5];
+      const c0 = vm[r0 + iv];
+      const c1 = vm[r1 + iv];
+      const c2 = vm[r2 + iv];
+      a0 -= c0 * m0;
+      a2 -= c1 * m0;
+      a4 -= c2 * m0;
+      a1 -= c0 * m1;
+      a3 -= c1 * m1;
+      a5 -= c2 * m1;
     }
-  }
-}
-
-/** vm[dst + l] -= ta vm[sa + l] + tb vm[sb + l], l < len */
-function rowUpdate2(
-  vm: Float64Array,
-  dst: number,
-  len: number,
-  sa: number,
-  ta: number,
-  sb: number,
-  tb: number,
-): void {
-  let l = 0;
-  for (; l + 1 < len; l += 2) {
-    vm[dst + l] -= ta * vm[sa + l] + tb * vm[sb + l];
-    vm[dst + l + 1] -= ta * vm[sa + l + 1] + tb * vm[sb + l + 1];
-  }
-  if (l < len) vm[dst + l] -= ta * vm[sa + l] + tb * vm[sb + l];
-}
-
-/** vm[dst + l] -= sum of four t vm[s + l], l < len */
-function rowUpdate4(
-  vm: Float64Array,
-  dst: number,
-  len: number,
-  sa: number,
-  ta: number,
-  sb: number,
-  tb: number,
-  sc: number,
-  tc: number,
-  sd: number,
-  td: number,
-): void {
-  for (let l = 0; l < len; l++) {
-    vm[dst + l] -= ta * vm[sa + l] + tb * vm[sb + l] + tc * vm[sc + l] + td * vm[sd + l];
+    rhs[dk] = a0;
+    rhs[dk + 1] = a1;
+    rhs[dk + 2] = a2;
+    rhs[dk + 3] = a3;
+    rhs[dk + 4] = a4;
+    rhs[dk + 5] = a5;
   }
 }
 

@@ -435,6 +435,11 @@ function blSecondary(type: number, st: BlStation): void {
   let cfHk = 0;
   let cfRt = 0;
   let cfM2 = 0;
+  // turbulent Cf and its partials (turbulent airfoil station; reused by the dissipation below)
+  let cfTurb = 0;
+  let cfTurbHk = 0;
+  let cfTurbRt = 0;
+  let cfTurbM2 = 0;
   if (wake) {
     st.cf = 0;
   } else if (type === LAMINAR) {
@@ -443,10 +448,14 @@ function blSecondary(type: number, st: BlStation): void {
     cfRt = c4[2];
     cfM2 = c4[3];
   } else {
-    st.cf = cft(hk, rt, m2, c4);
-    cfHk = c4[1];
-    cfRt = c4[2];
-    cfM2 = c4[3];
+    cfTurb = cft(hk, rt, m2, c4);
+    cfTurbHk = c4[1];
+    cfTurbRt = c4[2];
+    cfTurbM2 = c4[3];
+    st.cf = cfTurb;
+    cfHk = cfTurbHk;
+    cfRt = cfTurbRt;
+    cfM2 = cfTurbM2;
     const cfLam = cfl(hk, rt, m2, c4b);
     if (cfLam > st.cf) {
       st.cf = cfLam;
@@ -472,10 +481,10 @@ function blSecondary(type: number, st: BlStation): void {
     let cftT = 0;
     let cftD = 0;
     if (!wake) {
-      cftv = cft(hk, rt, m2, c4);
-      cftU = c4[1] * hkU + c4[2] * rtU + c4[3] * m2U;
-      cftT = c4[1] * hkT + c4[2] * rtT;
-      cftD = c4[1] * hkD;
+      cftv = cfTurb;
+      cftU = cfTurbHk * hkU + cfTurbRt * rtU + cfTurbM2 * m2U;
+      cftT = cfTurbHk * hkT + cfTurbRt * rtT;
+      cftD = cfTurbHk * hkD;
     }
     diTurbulent(hk, hs, us, cftv, rt, st.s, !wake, c7);
     let di = c7[0];

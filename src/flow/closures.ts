@@ -429,6 +429,8 @@ export function dampl2(hk: number, theta: number, ret: number, out: Float64Array
 
 const axScratch1 = new Float64Array(4);
 const axScratch2 = new Float64Array(4);
+/** inputs of the station-1 rate held in axScratch1 (NaN: none) */
+const axMemo = { hk: NaN, th: NaN, ret: NaN, idamp: -1 };
 
 /**
  * Interval mean amplification rate (XFOIL AXSET): rms of the two station rates plus the near-Ncrit
@@ -451,13 +453,18 @@ export function axset(
 ): number {
   const r1 = axScratch1;
   const r2 = axScratch2;
-  if (idamp === 0) {
-    dampl(hk1, th1, ret1, r1);
-    dampl(hk2, th2, ret2, r2);
-  } else {
-    dampl2(hk1, th1, ret1, r1);
-    dampl2(hk2, th2, ret2, r2);
+  // station 1 is usually the same as in the previous call (TRCHEK2 iterations, march iterations):
+  // its rate is then reused (same inputs, same numbers)
+  if (hk1 !== axMemo.hk || th1 !== axMemo.th || ret1 !== axMemo.ret || idamp !== axMemo.idamp) {
+    if (idamp === 0) dampl(hk1, th1, ret1, r1);
+    else dampl2(hk1, th1, ret1, r1);
+    axMemo.hk = hk1;
+    axMemo.th = th1;
+    axMemo.ret = ret1;
+    axMemo.idamp = idamp;
   }
+  if (idamp === 0) dampl(hk2, th2, ret2, r2);
+  else dampl2(hk2, th2, ret2, r2);
   const ax1 = r1[0];
   const ax2 = r2[0];
   const axsq = 0.5 * (ax1 * ax1 + ax2 * ax2);

@@ -123,6 +123,12 @@ export function airfoilInfluence(
   }
   const onAirfoil = io >= 0 && io < n;
   const pi = Math.PI;
+  // ln r^2 of a panel's end node is the next panel's start-node value (same expression): computed
+  // once. gCarry: ln r^2 at node jo from the previous panel (valid when haveCarry); gNode0: at node 0.
+  let gCarry = 0;
+  let haveCarry = false;
+  let gNode0 = 0;
+  let haveNode0 = false;
 
   for (let jo = 0; jo < n; jo++) {
     let jp = jo + 1;
@@ -137,7 +143,10 @@ export function airfoilInfluence(
       if (!p.gapPanel) break;
     }
     const dso = panelLength[jo];
-    if (dso === 0) continue; // null panel (doubled point)
+    if (dso === 0) {
+      haveCarry = false;
+      continue; // null panel (doubled point)
+    }
     const dsio = 1 / dso;
     const apan = apanel[jo];
     const rx1 = xi - x[jo];
@@ -157,15 +166,21 @@ export function airfoilInfluence(
     let g1 = 0;
     let t1 = 0;
     if (io !== jo && rs1 > 0) {
-      g1 = Math.log(rs1);
+      g1 = haveCarry ? gCarry : Math.log(rs1);
       t1 = Math.atan2(sgn * x1, sgn * yy) + tOff;
+    }
+    if (jo === 0) {
+      gNode0 = g1;
+      haveNode0 = true;
     }
     let g2 = 0;
     let t2 = 0;
     if (io !== jp && rs2 > 0) {
-      g2 = Math.log(rs2);
+      g2 = jp === 0 && haveNode0 ? gNode0 : Math.log(rs2);
       t2 = Math.atan2(sgn * x2, sgn * yy) + tOff;
     }
+    gCarry = g2;
+    haveCarry = true;
     const x1i = sx * nxi + sy * nyi; // dX/dn_i (same for X1, X2, X0)
     const yyi = sx * nyi - sy * nxi; // dY/dn_i
 
@@ -230,6 +245,180 @@ export function airfoilInfluence(
     dzdg[jp] += QOPI * (psis + psid);
     dqdg[jo] += QOPI * (psni - pdni);
     dqdg[jp] += QOPI * (psni + pdni);
+  }
+}
+
+/**
+ * The airfoil-singularity influences a wake node needs (XYWAKE, QWCALC and the wake rows of QDCALC)
+ * in one pass over the panels, sharing the logarithms and arctangents: with `normal`, the
+ * derivatives of dpsi/dn along the node normal (nxi, nyi) w.r.t. the vortex and source strengths
+ * into dqdg[off + j], dqdm[off + j]; with `gradient`, the derivatives of dpsi/dx and dpsi/dy w.r.t.
+ * the vortex strengths into gx[j], gy[j]. Every output equals (bit for bit) the corresponding
+ * airfoilInfluence output for a field point off the airfoil (io = n + k): dqdg, dqdm with direction
+ * (nxi, nyi) and `sources`, dqdg with directions (1, 0) and (0, 1).
+ */
+export function wakeNodeInfluence(
+  p: KernelPanels,
+  xi: number,
+  yi: number,
+  nxi: number,
+  nyi: number,
+  normal: boolean,
+  gradient: boolean,
+  dqdg: Float64Array,
+  dqdm: Float64Array,
+  off: number,
+  gx: Float64Array,
+  gy: Float64Array,
+): void {
+  const n = p.n;
+  const { x, y, apanel, panelLength } = p;
+  if (normal) {
+    for (let j = 0; j < n; j++) {
+      dqdg[off + j] = 0;
+      dqdm[off + j] = 0;
+    }
+  }
+  if (gradient) {
+    for (let j = 0; j < n; j++) {
+      gx[j] = 0;
+      gy[j] = 0;
+    }
+  }
+  const pi = Math.PI;
+  let gCarry = 0;
+  let haveCarry = false;
+  let gNode0 = 0;
+  let haveNode0 = false;
+  for (let jo = 0; jo < n; jo++) {
+    let jp = jo + 1;
+    let jm = jo - 1;
+    let jq = jp + 1;
+    if (jo === 0) {
+      jm = jo;
+    } else if (jo === n - 2) {
+      jq = jp;
+    } else if (jo === n - 1) {
+      jp = 0;
+      if (!p.gapPanel) break;
+    }
+    const dso = panelLength[jo];
+    if (dso === 0) {
+      haveCarry = false;
+      continue;
+    }
+    const dsio = 1 / dso;
+    const apan = apanel[jo];
+    const rx1 = xi - x[jo];
+    const ry1 = yi - y[jo];
+    const rx2 = xi - x[jp];
+    const ry2 = yi - y[jp];
+    const sx = (x[jp] - x[jo]) * dsio;
+    const sy = (y[jp] - y[jo]) * dsio;
+    const x1 = sx * rx1 + sy * ry1;
+    const x2 = sx * rx2 + sy * ry2;
+    const yy = sx * ry1 - sy * rx1;
+    const rs1 = rx1 * rx1 + ry1 * ry1;
+    const rs2 = rx2 * rx2 + ry2 * ry2;
+    const sgn = yy >= 0 ? 1 : -1;
+    const tOff = sgn > 0 ? 0 : pi;
+    let g1 = 0;
+    let t1 = 0;
+    if (rs1 > 0) {
+      g1 = haveCarry ? gCarry : Math.log(rs1);
+      t1 = Math.atan2(sgn * x1, sgn * yy) + tOff;
+    }
+    if (jo === 0) {
+      gNode0 = g1;
+      haveNode0 = true;
+    }
+    let g2 = 0;
+    let t2 = 0;
+    if (rs2 > 0) {
+      g2 = jp === 0 && haveNode0 ? gNode0 : Math.log(rs2);
+      t2 = Math.atan2(sgn * x2, sgn * yy) + tOff;
+    }
+    gCarry = g2;
+    haveCarry = true;
+    // directional derivatives of X and Y: along the normal, and along x = (1, 0), y = (0, 1)
+    const x1i = sx * nxi + sy * nyi;
+    const yyi = sx * nyi - sy * nxi;
+
+    if (jo === n - 1) {
+      const psigx1 = -(t1 - apan) + (t2 - apan);
+      const psigyy = 0.5 * (g1 - g2);
+      const pgamx1 = 0.5 * g1 - 0.5 * g2;
+      const pgamyy = t1 - t2;
+      const hs = 0.5 * HOPI * p.scs;
+      const hd = 0.5 * HOPI * p.sds;
+      if (normal) {
+        const psigni = psigx1 * x1i + psigyy * yyi;
+        const pgamni = pgamx1 * x1i + pgamyy * yyi;
+        dqdg[off + jo] += -hs * psigni + hd * pgamni;
+        dqdg[off + jp] += hs * psigni - hd * pgamni;
+      }
+      if (gradient) {
+        // (1, 0): dX = sx, dY = -sy; (0, 1): dX = sy, dY = sx
+        const psigX = psigx1 * sx + psigyy * -sy;
+        const pgamX = pgamx1 * sx + pgamyy * -sy;
+        const psigY = psigx1 * sy + psigyy * sx;
+        const pgamY = pgamx1 * sy + pgamyy * sx;
+        gx[jo] += -hs * psigX + hd * pgamX;
+        gx[jp] += hs * psigX - hd * pgamX;
+        gy[jo] += -hs * psigY + hd * pgamY;
+        gy[jp] += hs * psigY - hd * pgamY;
+      }
+      break;
+    }
+
+    if (normal) {
+      const x0 = 0.5 * (x1 + x2);
+      const rs0 = x0 * x0 + yy * yy;
+      const g0 = Math.log(rs0);
+      const t0 = Math.atan2(sgn * x0, sgn * yy) + tOff;
+      const dxm = x[jp] - x[jm];
+      const dym = y[jp] - y[jm];
+      const dsm = Math.sqrt(dxm * dxm + dym * dym);
+      const dsim = 1 / dsm;
+      const dxp = x[jq] - x[jo];
+      const dyp = y[jq] - y[jo];
+      const dsp = Math.sqrt(dxp * dxp + dyp * dyp);
+      const dsip = 1 / dsp;
+      halfPanelSources(x1, x0, x2, yy, rs1, rs0, rs2, g1, g0, g2, t1 - apan, t0 - apan, t2 - apan, x1i, yyi);
+      dqdm[off + jm] += QOPI * (-hp.psni1 + hp.pdni1) * dsim;
+      dqdm[off + jo] += QOPI * (-hp.psni1 - hp.pdni1) * dsio;
+      dqdm[off + jp] += QOPI * (hp.psni1 * (dsio + dsim) + hp.pdni1 * (dsio - dsim));
+      dqdm[off + jo] += -QOPI * (hp.psni2 * (dsip + dsio) + hp.pdni2 * (dsip - dsio));
+      dqdm[off + jp] += QOPI * (hp.psni2 - hp.pdni2) * dsio;
+      dqdm[off + jq] += QOPI * (hp.psni2 + hp.pdni2) * dsip;
+    }
+
+    // linear vortex panel
+    const dxinv = 1 / (x1 - x2);
+    const psis = 0.5 * x1 * g1 - 0.5 * x2 * g2 + x2 - x1 + yy * (t1 - t2);
+    const psid = ((x1 + x2) * psis + 0.5 * (rs2 * g2 - rs1 * g1 + x1 * x1 - x2 * x2)) * dxinv;
+    const psx1 = 0.5 * g1;
+    const psx2 = -0.5 * g2;
+    const psyy = t1 - t2;
+    const pdx1 = ((x1 + x2) * psx1 + psis - x1 * g1 - psid) * dxinv;
+    const pdx2 = ((x1 + x2) * psx2 + psis + x2 * g2 + psid) * dxinv;
+    const pdyy = ((x1 + x2) * psyy - yy * (g1 - g2)) * dxinv;
+    if (normal) {
+      const psni = (psx1 + psx2) * x1i + psyy * yyi;
+      const pdni = (pdx1 + pdx2) * x1i + pdyy * yyi;
+      dqdg[off + jo] += QOPI * (psni - pdni);
+      dqdg[off + jp] += QOPI * (psni + pdni);
+    }
+    if (gradient) {
+      const psX = (psx1 + psx2) * sx + psyy * -sy;
+      const pdX = (pdx1 + pdx2) * sx + pdyy * -sy;
+      const psY = (psx1 + psx2) * sy + psyy * sx;
+      const pdY = (pdx1 + pdx2) * sy + pdyy * sx;
+      gx[jo] += QOPI * (psX - pdX);
+      gx[jp] += QOPI * (psX + pdX);
+      gy[jo] += QOPI * (psY - pdY);
+      gy[jp] += QOPI * (psY + pdY);
+    }
   }
 }
 
@@ -323,6 +512,7 @@ export function wakeSourceInfluence(
   }
   const iw = io - nAirfoil; // field wake-node index (negative or >= nw when not a wake node)
   const pi = Math.PI;
+  let gCarry = 0; // ln r^2 at node jo from the previous panel (as in airfoilInfluence)
   for (let jo = 0; jo < nw - 1; jo++) {
     const jp = jo + 1;
     const jm = jo === 0 ? jo : jo - 1;
@@ -348,7 +538,7 @@ export function wakeSourceInfluence(
     let g1 = 0;
     let t1 = 0;
     if (iw !== jo && rs1 > 0) {
-      g1 = Math.log(rs1);
+      g1 = jo > 0 ? gCarry : Math.log(rs1);
       t1 = Math.atan2(sgn * x1, sgn * yy) + tOff;
     }
     let g2 = 0;
@@ -357,6 +547,7 @@ export function wakeSourceInfluence(
       g2 = Math.log(rs2);
       t2 = Math.atan2(sgn * x2, sgn * yy) + tOff;
     }
+    gCarry = g2;
     const x1i = sx * nxi + sy * nyi;
     const yyi = sx * nyi - sy * nxi;
     const x0 = 0.5 * (x1 + x2);

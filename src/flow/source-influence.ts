@@ -11,12 +11,13 @@
  * - airfoil rows: the panel system re-solved with the source terms on the right-hand side (kept LU):
  *   airfoil columns from the stored -dpsi/dSIG (sharp TE: the bisector row's -dq_b/dSIG), wake
  *   columns from -dpsi/dSIG of the wake sources with zero Kutta and zero bisector entries;
- * - wake rows: direct source velocity + sum_k (dq_I/dgam_k) (dgam_k/dSIG_J);
+ * - wake rows: direct source velocity + sum_k (dq_I/dgam_k) (dgam_k/dSIG_J), with the airfoil
+ *   singularity rows dq_I/dgam_k, dq_I/dSIG_J computed by buildWake (wake.dqdg, wake.dqdm);
  * - the first wake row equals the TE row n-1.
  */
 import { luSolveMany } from './dense-lu';
 import { airfoilSourceInfluence, type InviscidSystem } from './inviscid';
-import { airfoilInfluence, newKernelOutput, wakeSourceInfluence, type KernelOutput } from './panel-kernels';
+import { newKernelOutput, wakeSourceInfluence, type KernelOutput } from './panel-kernels';
 import type { Wake } from './wake';
 
 /** The source influence matrix and its scratch storage. */
@@ -31,8 +32,6 @@ export interface SourceInfluence {
   dij: Float64Array;
   /** scratch: wake-source right-hand sides / solutions, (n+1) x nw */
   bw: Float64Array;
-  /** scratch: dq_(wake k)/dgam_j, nw x n */
-  cij: Float64Array;
   /** kernel scratch */
   work: KernelOutput;
 }
@@ -46,15 +45,15 @@ export function newSourceInfluence(n: number, nw: number): SourceInfluence {
     nTot,
     dij: new Float64Array(nTot * nTot),
     bw: new Float64Array((n + 1) * nw),
-    cij: new Float64Array(nw * n),
     work: newKernelOutput(n, nw),
   };
 }
 
 /**
  * Computes DIJ for the airfoil system and wake (XFOIL QDCALC). The airfoil block dgam/dSIG is
- * computed once per geometry and cached on `sys`; everything else is recomputed (call again after
- * every wake rebuild). Pass `out` (from newSourceInfluence or a previous call) to avoid allocation.
+ * computed once per geometry and cached on `sys`; the wake rows' airfoil-singularity kernels come
+ * with the wake (buildWake); everything else is recomputed (call again after every wake rebuild).
+ * Pass `out` (from newSourceInfluence or a previous call) to avoid allocation.
  */
 export function sourceInfluenceMatrix(
   sys: InviscidSystem,
@@ -68,7 +67,6 @@ export function sourceInfluenceMatrix(
   const nTot = d.nTot;
   const dij = d.dij;
   const bw = d.bw;
-  const cij = d.cij;
   const ws = d.work;
   const dg = airfoilSourceInfluence(sys);
 
@@ -91,19 +89,36 @@ export function sourceInfluenceMatrix(
   }
 
   // wake rows (the first is replaced by the TE row below)
+  const cij = wake.dqdg;
   for (let k = 1; k < nw; k++) {
     const io = n + k;
     const r = io * nTot;
-    airfoilInfluence(g, io, wake.x[k], wake.y[k], wake.nx[k], wake.ny[k], true, ws);
     const rc = k * n;
-    for (let j = 0; j < n; j++) {
-      cij[rc + j] = ws.dqdg[j];
-      dij[r + j] = ws.dqdm[j];
-    }
+    for (let j = 0; j < n; j++) dij[r + j] = wake.dqdm[rc + j];
     wakeSourceInfluence(wake, n, io, wake.x[k], wake.y[k], wake.nx[k], wake.ny[k], ws);
     for (let l = 0; l < nw; l++) dij[r + n + l] = ws.wqdm[l];
-    // + dq/dgam_m * dgam_m/dSIG_J (airfoil rows of dij hold dgam/dSIG)
-    for (let m = 0; m < n; m++) {
+    // + dq/dgam_m * dgam_m/dSIG_J (airfoil rows of dij hold dgam/dSIG), four m per pass, each
+    // element accumulated in the order m = 0, 1, 2, ...
+    let m = 0;
+    for (; m + 3 < n; m += 4) {
+      const c0 = cij[rc + m];
+      const c1 = cij[rc + m + 1];
+      const c2 = cij[rc + m + 2];
+      const c3 = cij[rc + m + 3];
+      const r0 = m * nTot;
+      const r1 = r0 + nTot;
+      const r2 = r1 + nTot;
+      const r3 = r2 + nTot;
+      for (let jj = 0; jj < nTot; jj++) {
+        let v = dij[r + jj];
+        v += c0 * dij[r0 + jj];
+        v += c1 * dij[r1 + jj];
+        v += c2 * dij[r2 + jj];
+        v += c3 * dij[r3 + jj];
+        dij[r + jj] = v;
+      }
+    }
+    for (; m < n; m++) {
       const c = cij[rc + m];
       const rm = m * nTot;
       for (let jj = 0; jj < nTot; jj++) dij[r + jj] += c * dij[rm + jj];

@@ -9,7 +9,7 @@
  *
  * Wake node k (0..nw-1) has the combined index n + k after the n airfoil nodes (XFOIL's N+1+k).
  */
-import { airfoilInfluence, type KernelWakePanels } from './panel-kernels';
+import { wakeNodeInfluence, type KernelWakePanels } from './panel-kernels';
 import type { InviscidSystem } from './inviscid';
 
 /** offset of the first wake node behind the TE midpoint, coordinate units [XYWAKE] */
@@ -41,6 +41,15 @@ export interface Wake extends KernelWakePanels {
   q0: Float64Array;
   /** wake-node speed q for the alpha = 90 deg unit solution */
   q90: Float64Array;
+  /**
+   * dq_k/dgam_j: wake-node speed (dpsi/dn along the node normal) per airfoil node vorticity,
+   * dqdg[k*n + j], n = airfoil nodes; row 0 is not used (node 0 copies the TE node)
+   */
+  dqdg: Float64Array;
+  /** dq_k/dSIG_j: the same for the airfoil node sources (QDCALC wake rows, direct part) */
+  dqdm: Float64Array;
+  /** scratch of buildWake: surface vorticity, stream-function gradient kernels, spacing (length n, n, n, nw) */
+  work: { gam: Float64Array; gx: Float64Array; gy: Float64Array; snew: Float64Array };
 }
 
 /** Number of wake nodes NW = floor(n/12) + 10 floor(WAKLEN) [XYWAKE]. */
@@ -56,7 +65,7 @@ export function geometricSpacing(
   ds1: number,
   smax: number,
   nn: number,
-  out = new Float64Array(nn),
+  out: Float64Array = new Float64Array(nn),
 ): Float64Array {
   const nex = nn - 1;
   const sigma = smax / ds1;
@@ -91,14 +100,16 @@ export function geometricSpacing(
 
 /**
  * Builds the wake for the inviscid flow at alphaRad (XFOIL XYWAKE) and its unit-solution speeds
- * (QWCALC). Pass a previous Wake of the same system as `reuse` to overwrite its storage.
+ * (QWCALC), with the airfoil-singularity influence rows of the wake speeds (dqdg, dqdm) that the
+ * source influence matrix reuses. Pass a previous Wake of the same system as `reuse` to overwrite
+ * its storage.
  */
 export function buildWake(sys: InviscidSystem, alphaRad: number, lengthChords = 1, reuse?: Wake): Wake {
   const g = sys.geom;
   const n = g.n;
   const nw = wakeNodeCount(n, lengthChords);
   const w: Wake =
-    reuse && reuse.nw === nw
+    reuse && reuse.nw === nw && reuse.work.gam.length === n
       ? reuse
       : {
           nw,
@@ -112,18 +123,25 @@ export function buildWake(sys: InviscidSystem, alphaRad: number, lengthChords = 
           apanel: new Float64Array(nw),
           q0: new Float64Array(nw),
           q90: new Float64Array(nw),
+          dqdg: new Float64Array(nw * n),
+          dqdm: new Float64Array(nw * n),
+          work: {
+            gam: new Float64Array(n),
+            gx: new Float64Array(n),
+            gy: new Float64Array(n),
+            snew: new Float64Array(nw),
+          },
         };
   w.alphaRad = alphaRad;
   w.lengthChords = lengthChords;
   const ca = Math.cos(alphaRad);
   const sa = Math.sin(alphaRad);
-  const ws = sys.work;
-  // surface vorticity at this alpha (one small temporary per wake build)
-  const gam = new Float64Array(n);
+  const { gam, gx, gy } = w.work;
+  // surface vorticity at this alpha
   for (let j = 0; j < n; j++) gam[j] = ca * sys.gam0[j] + sa * sys.gam90[j];
 
   const ds1 = 0.5 * (g.s[1] - g.s[0] + g.s[n - 1] - g.s[n - 2]);
-  const snew = geometricSpacing(ds1, lengthChords * g.chord, nw);
+  const snew = geometricSpacing(ds1, lengthChords * g.chord, nw, w.work.snew);
 
   // first node: 1e-4 behind the TE along the bisector; its normal is normal to the bisector
   let sx = 0.5 * (g.yp[n - 1] - g.yp[0]);
@@ -134,6 +152,10 @@ export function buildWake(sys: InviscidSystem, alphaRad: number, lengthChords = 
   w.x[0] = g.xte - WAKE_FIRST_POINT_OFFSET * w.ny[0];
   w.y[0] = g.yte + WAKE_FIRST_POINT_OFFSET * w.nx[0];
   w.s[0] = g.s[n - 1];
+  // unit-solution wake speeds [QWCALC]: q = dpsi/dn along the node normal; node 0 copies the TE node
+  w.q0[0] = sys.gam0[n - 1];
+  w.q90[0] = sys.gam90[n - 1];
+  const dqdg = w.dqdg;
   for (let k = 0; k < nw; k++) {
     if (k > 0) {
       const ds = snew[k] - snew[k - 1];
@@ -141,17 +163,30 @@ export function buildWake(sys: InviscidSystem, alphaRad: number, lengthChords = 
       w.y[k] = w.y[k - 1] + ds * w.nx[k];
       w.s[k] = w.s[k - 1] + ds;
     }
-    if (k === nw - 1) break;
-    // stream-function gradient at node k -> normal of the next node
-    airfoilInfluence(g, n + k, w.x[k], w.y[k], 1, 0, false, ws);
-    let psiX = -sa;
-    for (let j = 0; j < n; j++) psiX += ws.dqdg[j] * gam[j];
-    airfoilInfluence(g, n + k, w.x[k], w.y[k], 0, 1, false, ws);
-    let psiY = ca;
-    for (let j = 0; j < n; j++) psiY += ws.dqdg[j] * gam[j];
-    const gm = Math.hypot(psiX, psiY);
-    w.nx[k + 1] = -psiX / gm;
-    w.ny[k + 1] = -psiY / gm;
+    const last = k === nw - 1;
+    // one kernel pass: speed along the node normal (k >= 1) and the stream-function gradient (k < nw-1)
+    wakeNodeInfluence(g, w.x[k], w.y[k], w.nx[k], w.ny[k], k > 0, !last, dqdg, w.dqdm, k * n, gx, gy);
+    if (!last) {
+      // stream-function gradient at node k -> normal of the next node
+      let psiX = -sa;
+      for (let j = 0; j < n; j++) psiX += gx[j] * gam[j];
+      let psiY = ca;
+      for (let j = 0; j < n; j++) psiY += gy[j] * gam[j];
+      const gm = Math.hypot(psiX, psiY);
+      w.nx[k + 1] = -psiX / gm;
+      w.ny[k + 1] = -psiY / gm;
+    }
+    if (k > 0) {
+      let q0 = w.ny[k];
+      let q90 = -w.nx[k];
+      const r = k * n;
+      for (let j = 0; j < n; j++) {
+        q0 += dqdg[r + j] * sys.gam0[j];
+        q90 += dqdg[r + j] * sys.gam90[j];
+      }
+      w.q0[k] = q0;
+      w.q90[k] = q90;
+    }
   }
   // panel angles [APCALC, wake part]
   for (let k = 0; k < nw - 1; k++) {
@@ -162,20 +197,5 @@ export function buildWake(sys: InviscidSystem, alphaRad: number, lengthChords = 
   sx = w.x[nw - 1] - w.x[nw - 2];
   sy = w.y[nw - 1] - w.y[nw - 2];
   w.apanel[nw - 1] = Math.atan2(sx, -sy);
-
-  // unit-solution wake speeds [QWCALC]: q = dpsi/dn along the node normal
-  w.q0[0] = sys.gam0[n - 1];
-  w.q90[0] = sys.gam90[n - 1];
-  for (let k = 1; k < nw; k++) {
-    airfoilInfluence(g, n + k, w.x[k], w.y[k], w.nx[k], w.ny[k], false, ws);
-    let q0 = w.ny[k];
-    let q90 = -w.nx[k];
-    for (let j = 0; j < n; j++) {
-      q0 += ws.dqdg[j] * sys.gam0[j];
-      q90 += ws.dqdg[j] * sys.gam90[j];
-    }
-    w.q0[k] = q0;
-    w.q90[k] = q90;
-  }
   return w;
 }

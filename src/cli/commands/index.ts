@@ -4,5 +4,6 @@ import { geometryCommand } from './geometry';
 import { analyzeCommand } from './analyze';
 import { airfoilsCommand } from './airfoils';
 import { datasetCommand } from './dataset';
+import { gradientCommand } from './gradient';
 
-export const commands: CommandSpec[] = [geometryCommand, analyzeCommand, airfoilsCommand, datasetCommand];
+export const commands: CommandSpec[] = [geometryCommand, analyzeCommand, airfoilsCommand, datasetCommand, gradientCommand];
