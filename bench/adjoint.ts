@@ -47,8 +47,11 @@ const CASES: Case[] = [
   { name: 'NACA 2412 Re 1e6 CL 0.5 (fixed CL)', airfoil: 'naca2412', re: 1e6, cl: 0.5 },
   { name: 'NACA 0012 Re 3e6 CL 0.3 (fixed CL)', airfoil: 'naca0012', re: 3e6, cl: 0.3 },
 ];
+const SKIP_TIMING = process.env.BENCH_SKIP_TIMING === '1';
 const PARAMS = ['cst:8', 'nodes'];
 const QUICK = process.env.BENCH_QUICK === '1';
+/** optional filter: only cases whose name contains this text */
+const ONLY = process.env.BENCH_CASES;
 
 interface AccuracyRow {
   case: string;
@@ -95,7 +98,7 @@ console.log('Adjoint gradient vs central finite differences of converged solves 
 console.log(
   'case                                  param   vars  obj        value   relErr(2-norm)  frozen-wake  off-station  adj ms  fd s',
 );
-for (const c of CASES) {
+for (const c of CASES.filter((x) => !ONLY || x.name.includes(ONLY))) {
   for (const spec of PARAMS) {
     const base = loadAirfoil(c.airfoil);
     const input = spec === 'nodes' ? prepareAirfoil(base) : base;
@@ -140,6 +143,7 @@ for (const c of CASES) {
     }
     const fdSeconds = (performance.now() - tf) / 1000;
     OBJECTIVES.forEach((o, k) => {
+      if (mode === 'cl' && o === 'cl') return; // held fixed: the gradient is 0 (both ways)
       let e2 = 0;
       let n2 = 0;
       let ef2 = 0;
@@ -191,7 +195,7 @@ const median = (a: number[]): number => {
 };
 const naca = loadAirfoil('naca2412');
 const timing: Record<string, unknown>[] = [];
-{
+if (!SKIP_TIMING) {
   // reference solves
   const prepared = prepareAirfoil(naca);
   const warm = createSolver(prepared, { re: 1e6 });

@@ -233,7 +233,14 @@ export function prepareWithTrace(input: Airfoil, nodes: number, repanel = true):
  * coordinates, returns the bars of a's node coordinates. `sOut` = repanelWithInfo(a, opts).s,
  * `out` = its airfoil (checked against the re-evaluation). Throws an Error for unsupported input.
  */
-export function repanelTrace(a: Airfoil, opts: RepanelOptions, sOut: Float64Array, out: Airfoil) {
+export function repanelTrace(
+  a: Airfoil,
+  opts: RepanelOptions,
+  sOut: Float64Array,
+  out: Airfoil,
+  sleRows?: number,
+  checkTol = 1e-9,
+) {
   const nOut = opts.nodes ?? 160;
   const cvpar = opts.curvatureParam ?? 1.0;
   const cterat = opts.teLeRatio ?? 0.15;
@@ -255,7 +262,9 @@ export function repanelTrace(a: Airfoil, opts: RepanelOptions, sOut: Float64Arra
     kIv[i] = i < nb - 1 ? i : nb - 2;
     kap[i] = curvature(sp, kIv[i], sb[i]) * sbref;
   }
-  const iLe = findInterval(sb, sle);
+  // interval of the LE curvature: at a node, the side being taken (its s_le derivative involves the
+  // spline's third derivative, which jumps at nodes)
+  const iLe = findInterval(sb, sleRows ?? sle);
   const kapLeRaw = curvature(sp, iLe, sle);
   const kapLe = kapLeRaw * sbref;
   const halfDen = Math.max(kapLe, 20);
@@ -266,7 +275,7 @@ export function repanelTrace(a: Airfoil, opts: RepanelOptions, sOut: Float64Arra
   for (let k = -3; k <= 3; k++) {
     const sq = sle + (k / 3) * half;
     sampS[k + 3] = sq;
-    sampIv[k + 3] = findInterval(sb, sq);
+    sampIv[k + 3] = k === 0 ? iLe : findInterval(sb, sq);
     kapSum += curvature(sp, sampIv[k + 3], sq) * sbref;
   }
   const kapAvg = kapSum / 7;
@@ -287,15 +296,18 @@ export function repanelTrace(a: Airfoil, opts: RepanelOptions, sOut: Float64Arra
   const rdsp = new Float64Array(nb);
   tb[0] = 1;
   tb[nb - 1] = 1;
+  // position of the LE as the smoothing rows see it (sleRows: one-sided limit at a node, see
+  // repanelReverse); the LE curvature itself is evaluated at the true s_le
+  const sleR = sleRows ?? sle;
   let jLe = -1; // node before the LE (row with the virtual right neighbour)
-  for (let i = 1; i < nb - 1; i++) if (sb[i - 1] < sle && sb[i] > sle) jLe = i - 1;
+  for (let i = 1; i < nb - 1; i++) if (sb[i - 1] < sleR && sb[i] > sleR) jLe = i - 1;
   if (jLe < 0) throw new Error('repanelReverse: leading edge at a node');
   const iLeR = jLe + 1;
   for (let i = 1; i < nb - 1; i++) {
     let dsm = sb[i] - sb[i - 1];
     let dsp = sb[i + 1] - sb[i];
-    if (i === jLe && jLe >= 1) dsp = sle - sb[i];
-    if (i === iLeR) dsm = sb[i] - sle;
+    if (i === jLe && jLe >= 1) dsp = sleR - sb[i];
+    if (i === iLeR) dsm = sb[i] - sleR;
     const dso = 0.5 * (dsm + dsp);
     rdsm[i] = dsm;
     rdsp[i] = dsp;
@@ -323,6 +335,10 @@ export function repanelTrace(a: Airfoil, opts: RepanelOptions, sOut: Float64Arra
       iMax = i;
     }
   }
+  // nodes tied for the maximum (symmetric sections): max() has a kink there; the reverse takes the
+  // mean of the one-sided derivatives (= what central differences measure)
+  const maxTies: number[] = [];
+  for (let i = 0; i < nb; i++) if (Math.abs(raw[i]) >= kapMax * (1 - 1e-11)) maxTies.push(i);
   const kapS = new Float64Array(nb);
   for (let i = 0; i < nb; i++) kapS[i] = Math.abs(raw[i]) / kapMax;
   const kapSs = splineSlopes(kapS, sb);
@@ -408,11 +424,12 @@ export function repanelTrace(a: Airfoil, opts: RepanelOptions, sOut: Float64Arra
     const iv = findInterval(sb, sq);
     const xx = cubicValue(sp.x, sp.xs, sb, iv, sq);
     const yy = cubicValue(sp.y, sp.ys, sb, iv, sq);
-    if (Math.abs(xx - out.x[j]) + Math.abs(yy - out.y[j]) > 1e-9) throw new Error('repanelReverse: re-evaluation differs from repanel');
+    if (Math.abs(xx - out.x[j]) + Math.abs(yy - out.y[j]) > checkTol)
+      throw new Error('repanelReverse: re-evaluation differs from repanel');
   }
   return {
-    sp, nb, sb, sTot, sbref, sle, kap, kIv, iLe, kapLeRaw, kapLe, halfDen, sampIv, sampS, kapAvg, cterat,
-    lsA, lsBv, ls, ls2, ta, tb, tc, tv, rdsm, rdsp, jLe, iLeR, raw, kapMax, iMax, kapS, kapSs, cc, nn,
+    sp, nb, sb, sTot, sbref, sle, sleR, kap, kIv, iLe, kapLeRaw, kapLe, halfDen, sampIv, sampS, kapAvg, cterat,
+    lsA, lsBv, ls, ls2, ta, tb, tc, tv, rdsm, rdsp, jLe, iLeR, raw, kapMax, iMax, maxTies, kapS, kapSs, cc, nn,
     sn, kq, kd, snIv, ja, jb, jc, ipfac, nOut,
   };
 }
@@ -445,14 +462,36 @@ export function repanelReverse(
   outXB: ArrayLike<number>,
   outYB: ArrayLike<number>,
 ): { x: Float64Array; y: Float64Array } {
-  return repanelReverseStages(repanelTrace(a, opts, sOut, out), { out: { x: outXB, y: outYB } });
+  const sp = buildSpline(a.x, a.y);
+  const sle = findLeadingEdge(sp).s;
+  const sTot = sp.s[sp.n - 1];
+  let node = -1;
+  for (let i = 1; i < sp.n - 1; i++) if (Math.abs(sp.s[i] - sle) < LE_AT_NODE_TOL * sTot) node = i;
+  const st = { out: { x: outXB, y: outYB } };
+  if (node < 0) return repanelReverseStages(repanelTrace(a, opts, sOut, out), st);
+  // the LE on a node (e.g. a symmetric section with a shared LE node): repanel's smoothing switches
+  // between "LE before node" and "LE after node"; the map is continuous with a kink there. Mean of
+  // the two one-sided derivatives (limits taken at +-LE_SIDE_OFFSET), = central differences.
+  const d = LE_SIDE_OFFSET * sTot;
+  const l = repanelReverseStages(repanelTrace(a, opts, sOut, out, sp.s[node] - d, 1e-6), st);
+  const r = repanelReverseStages(repanelTrace(a, opts, sOut, out, sp.s[node] + d, 1e-6), st);
+  for (let i = 0; i < l.x.length; i++) {
+    l.x[i] = 0.5 * (l.x[i] + r.x[i]);
+    l.y[i] = 0.5 * (l.y[i] + r.y[i]);
+  }
+  return l;
 }
+
+/** LE closer than this (times the contour length) to a node counts as "at the node". */
+const LE_AT_NODE_TOL = 1e-9;
+/** one-sided limits at an LE node are evaluated this far (times the contour length) from the node */
+const LE_SIDE_OFFSET = 1e-7;
 
 /** Reverse of repanel from the bars of any intermediate stages (RepanelStageBars). */
 export function repanelReverseStages(T: RepanelTrace, st: RepanelStageBars): { x: Float64Array; y: Float64Array } {
   const {
     sp, nb, sb, sbref, sle, kap, kIv, iLe, kapLeRaw, kapLe, halfDen, sampIv, sampS, kapAvg, cterat,
-    lsA, lsBv, ls, ls2, ta, tb, tc, rdsm, rdsp, jLe, iLeR, raw, kapMax, iMax, kapS, kapSs, cc, nn,
+    lsA, lsBv, ls, ls2, ta, tb, tc, rdsm, rdsp, jLe, iLeR, raw, kapMax, maxTies, kapS, kapSs, cc, nn,
     sn, kq, snIv, ja, jb, jc, ipfac, nOut,
   } = T;
   const outXB = st.out?.x ?? new Float64Array(nOut);
@@ -505,7 +544,7 @@ export function repanelReverseStages(T: RepanelTrace, st: RepanelStageBars): { x
     rawB[i] += (kapSB[i] * Math.sign(raw[i])) / kapMax;
     kapMaxB -= (kapSB[i] * kapS[i]) / kapMax;
   }
-  rawB[iMax] += kapMaxB * Math.sign(raw[iMax]);
+  for (const i of maxTies) rawB[i] += (kapMaxB * Math.sign(raw[i])) / maxTies.length;
   // smoothing solve T raw = rhs: mu2 = T^-T rawB; rhs bars = mu2; T entry bars = -mu2_i u_j
   const mu2 = tridiagT(ta, tb, tc, rawB, nb);
   const kapB = Float64Array.from(mu2);

@@ -133,9 +133,10 @@ export function newResidualBars(d: ResidualData): ResidualBars {
 
 /**
  * Captures layout, inputs P and state U of the solver's current (converged) viscous state. The
- * ue-sensitivity matrix UM is formed from the solver's DIJ exactly as the solver does.
+ * ue-sensitivity matrix UM is formed from the solver's DIJ exactly as the solver does. Pass a
+ * previous result as `reuse` to overwrite its storage (same station count), avoiding allocation.
  */
-export function residualDataFromSolver(solver: ViscousSolver): ResidualData {
+export function residualDataFromSolver(solver: ViscousSolver, reuse?: ResidualData): ResidualData {
   const S = solver.state;
   const map = solver.map;
   const dij = solver.dij;
@@ -145,15 +146,17 @@ export function residualDataFromSolver(solver: ViscousSolver): ResidualData {
   const n = g.n;
   const nw = map.nw;
   const nsys = map.nsys;
-  const side = new Int8Array(nsys);
-  const ibl = new Int32Array(nsys);
-  const node = new Int32Array(nsys);
-  const vti = new Float64Array(nsys);
-  const type = new Int8Array(nsys);
-  const ueInv = new Float64Array(nsys);
-  const ueInvA = new Float64Array(nsys);
-  const sNode = new Float64Array(nsys);
-  const u = new Float64Array(3 * nsys);
+  const ok = reuse !== undefined && reuse.nsys === nsys && reuse.n === n && reuse.nw === nw;
+  const side = ok ? reuse.side : new Int8Array(nsys);
+  const ibl = ok ? reuse.ibl : new Int32Array(nsys);
+  const node = ok ? reuse.node : new Int32Array(nsys);
+  const vti = ok ? reuse.vti : new Float64Array(nsys);
+  const type = ok ? reuse.type : new Int8Array(nsys);
+  const ueInv = ok ? reuse.ueInv : new Float64Array(nsys);
+  const ueInvA = ok ? reuse.ueInvA : new Float64Array(nsys);
+  const sNode = ok ? reuse.sNode : new Float64Array(nsys);
+  const u = ok ? reuse.u : new Float64Array(3 * nsys);
+  const um = ok ? reuse.um : new Float64Array(nsys * nsys);
   const iblte = Int32Array.from(map.iblte);
   const itran = Int32Array.from(S.itran);
   const wake = solver.wake!;
@@ -177,12 +180,13 @@ export function residualDataFromSolver(solver: ViscousSolver): ResidualData {
       u[3 * iv + 2] = S.mass[is][b];
     }
   }
-  const um = new Float64Array(nsys * nsys);
   const nTot = dij.nTot;
+  const D = dij.dij;
   for (let i = 0; i < nsys; i++) {
     const r = node[i] * nTot;
     const vi = -vti[i];
-    for (let j = 0; j < nsys; j++) um[i * nsys + j] = vi * vti[j] * dij.dij[r + node[j]];
+    const o = i * nsys;
+    for (let j = 0; j < nsys; j++) um[o + j] = vi * vti[j] * D[r + node[j]];
   }
   const ist = map.stag.ist;
   const trip = new Float64Array(2);
@@ -516,7 +520,13 @@ export function edgeSpeeds(d: ResidualData, u: Float64Array, out: Float64Array =
  * through ue = ueInv + UM m, deltaStar = m/ue and the stagnation-point xi; rhs column 0 = -R,
  * column 1 = dR/dalpha at fixed geometry (through ueInv).
  */
-export function assembleJacobian(d: ResidualData, u: Float64Array, w: ResidualWork, bs: BlockSystem): void {
+export function assembleJacobian(
+  d: ResidualData,
+  u: Float64Array,
+  w: ResidualWork,
+  bs: BlockSystem,
+  coef?: JacobianCoefficients,
+): void {
   prepare(d, u, w);
   const nsys = d.nsys;
   const cap = bs.cap;
@@ -533,6 +543,13 @@ export function assembleJacobian(d: ResidualData, u: Float64Array, w: ResidualWo
   const qa = w.sstQa;
   const qb = -w.sstQb;
   const xleA = qa * d.ueInvA[d.ivLe[0]] + qb * d.ueInvA[d.ivLe[1]];
+  if (coef) {
+    coef.it = d.ivTe[0];
+    coef.ia = d.ivLe[0];
+    coef.ib = d.ivLe[1];
+    coef.qa = qa;
+    coef.qb = qb;
+  }
   const cS = new Float64Array(3); // ue coefficient of station 2
   const cP = new Float64Array(3); // of station 1
   const cT = new Float64Array(3); // of the side-0 TE station (merge)
@@ -564,6 +581,20 @@ export function assembleJacobian(d: ResidualData, u: Float64Array, w: ResidualWo
       rhs[6 * i + 2 * k] = -sys.res[k];
       rhs[6 * i + 2 * k + 1] =
         cS[k] * d.ueInvA[i] + cP[k] * d.ueInvA[ip] + cT[k] * d.ueInvA[it] + cX[k] * xleA;
+    }
+    if (coef) {
+      coef.ip[i] = ip;
+      for (let k = 0; k < 3; k++) {
+        const o = 5 * k;
+        const r = 3 * i + k;
+        coef.cS[r] = cS[k];
+        coef.cP[r] = cP[k];
+        coef.cT[r] = cT[k];
+        coef.cX[r] = cX[k];
+        coef.dS[r] = a2[o + 2] / ue[i];
+        coef.dP[r] = kind !== 0 ? a1[o + 2] / ue[ip] : 0;
+        coef.dT[r] = kind === 2 ? sys.az[o + 2] / ue[it] : 0;
+      }
     }
     const r0 = 3 * i * cap;
     const r1 = r0 + cap;
@@ -609,4 +640,100 @@ export function assembleJacobian(d: ResidualData, u: Float64Array, w: ResidualWo
       if (kind === 2) vm[r + it] += sys.az[o + 2] / ue[it];
     }
   }
+}
+
+/**
+ * The m-column structure of the assembled Newton system (assembleJacobian): row r = 3 i + k has
+ *   d R_r / d m = cS UM[i] + cP UM[ip_i] + cT UM[it] + cX (qa UM[ia] + qb UM[ib]) + diagonal terms
+ *   dS at column i, dP at ip_i, dT at it,
+ * so products with the m part of J^T cost one UM^T product (nsys^2) instead of 3 nsys^2.
+ */
+export interface JacobianCoefficients {
+  cS: Float64Array;
+  cP: Float64Array;
+  cT: Float64Array;
+  cX: Float64Array;
+  dS: Float64Array;
+  dP: Float64Array;
+  dT: Float64Array;
+  ip: Int32Array;
+  it: number;
+  ia: number;
+  ib: number;
+  qa: number;
+  qb: number;
+  /** scratch (length nsys) */
+  w: Float64Array;
+}
+
+/** Allocates JacobianCoefficients for nsys stations. */
+export function newJacobianCoefficients(nsys: number): JacobianCoefficients {
+  const r = () => new Float64Array(3 * nsys);
+  return {
+    cS: r(),
+    cP: r(),
+    cT: r(),
+    cX: r(),
+    dS: r(),
+    dP: r(),
+    dT: r(),
+    ip: new Int32Array(nsys),
+    it: 0,
+    ia: 0,
+    ib: 0,
+    qa: 0,
+    qb: 0,
+    w: new Float64Array(nsys),
+  };
+}
+
+/** x = J^T y using the block structure (va, vb, vz of `bs`) and the m-column structure `c` with UM. */
+export function multiplyTransposeStructured(
+  bs: BlockSystem,
+  c: JacobianCoefficients,
+  um: Float64Array,
+  y: Float64Array,
+  x: Float64Array,
+): Float64Array {
+  const nsys = bs.nsys;
+  const { va, vb, vz } = bs;
+  const w = c.w;
+  w.fill(0);
+  x.fill(0, 0, 3 * nsys);
+  let wx = 0;
+  for (let i = 0; i < nsys; i++) {
+    const o = 3 * i;
+    const y0 = y[o];
+    const y1 = y[o + 1];
+    const y2 = y[o + 2];
+    const a = 6 * i;
+    x[o] += va[a] * y0 + va[a + 2] * y1 + va[a + 4] * y2;
+    x[o + 1] += va[a + 1] * y0 + va[a + 3] * y1 + va[a + 5] * y2;
+    if (i > 0) {
+      x[o - 3] += vb[a] * y0 + vb[a + 2] * y1 + vb[a + 4] * y2;
+      x[o - 2] += vb[a + 1] * y0 + vb[a + 3] * y1 + vb[a + 5] * y2;
+    }
+    if (i === bs.ivz && bs.ivte1 >= 0) {
+      const t = 3 * bs.ivte1;
+      x[t] += vz[0] * y0 + vz[2] * y1 + vz[4] * y2;
+      x[t + 1] += vz[1] * y0 + vz[3] * y1 + vz[5] * y2;
+    }
+    const ip = c.ip[i];
+    w[i] += c.cS[o] * y0 + c.cS[o + 1] * y1 + c.cS[o + 2] * y2;
+    w[ip] += c.cP[o] * y0 + c.cP[o + 1] * y1 + c.cP[o + 2] * y2;
+    w[c.it] += c.cT[o] * y0 + c.cT[o + 1] * y1 + c.cT[o + 2] * y2;
+    wx += c.cX[o] * y0 + c.cX[o + 1] * y1 + c.cX[o + 2] * y2;
+    x[o + 2] += c.dS[o] * y0 + c.dS[o + 1] * y1 + c.dS[o + 2] * y2;
+    x[3 * ip + 2] += c.dP[o] * y0 + c.dP[o + 1] * y1 + c.dP[o + 2] * y2;
+    x[3 * c.it + 2] += c.dT[o] * y0 + c.dT[o + 1] * y1 + c.dT[o + 2] * y2;
+  }
+  w[c.ia] += c.qa * wx;
+  w[c.ib] += c.qb * wx;
+  for (let i = 0; i < nsys; i++) {
+    const wi = w[i];
+    if (wi === 0) continue;
+    const o = i * nsys;
+    for (let l = 0; l < nsys; l++) x[3 * l + 2] += wi * um[o + l];
+  }
+  return x;
 }

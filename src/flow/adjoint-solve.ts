@@ -34,6 +34,11 @@ export interface BlockFactor {
   vm: Float64Array;
   /** scratch: reduced VA blocks */
   va: Float64Array;
+  /**
+   * single-precision copy of vm used by applyFactorTranspose (the preconditioner needs no more
+   * precision; halves the memory traffic of the GMRES iterations, which are bandwidth-bound)
+   */
+  vm32: Float32Array;
 }
 
 const NB = 9;
@@ -69,64 +74,91 @@ export function factorBlockSystem(
     const r1 = r0 + cap;
     const r2 = r1 + cap;
     const B = iv * NB;
-    // first row
+    // pivot block [VA | VM(:, iv)] reduced to the identity (same operations as BLSOLV, recorded):
+    // row0 /= p; rows 1, 2 -= tA row0; row1 /= p; row2 -= tB row1; row2 /= p (pivot on m_iv);
+    // rows 0, 1 -= tC row2; row0 -= tD row1
     const p0 = 1 / va[a];
     if (!Number.isFinite(p0)) return null;
-    blk[B] = p0;
-    va[a + 1] *= p0;
-    for (let l = iv; l < nsys; l++) vm[r0 + l] *= p0;
-    for (let k = 1; k < 3; k++) {
-      const t = va[a + 2 * k];
-      blk[B + 2 + k] = t; // tA1 at B+3, tA2 at B+4
-      if (t === 0) continue;
-      va[a + 2 * k + 1] -= t * va[a + 1];
-      const rk = r0 + k * cap;
-      for (let l = iv; l < nsys; l++) vm[rk + l] -= t * vm[r0 + l];
-    }
-    // second row
-    const p1 = 1 / va[a + 3];
+    const tA1 = va[a + 2];
+    const tA2 = va[a + 4];
+    const v01 = va[a + 1] * p0;
+    const p1 = 1 / (va[a + 3] - tA1 * v01);
     if (!Number.isFinite(p1)) return null;
-    blk[B + 1] = p1;
-    for (let l = iv; l < nsys; l++) vm[r1 + l] *= p1;
-    {
-      const t = va[a + 5];
-      blk[B + 5] = t;
-      if (t !== 0) for (let l = iv; l < nsys; l++) vm[r2 + l] -= t * vm[r1 + l];
-    }
-    // third row, pivot on m_iv
-    const p2 = 1 / vm[r2 + iv];
+    const tB = va[a + 5] - tA2 * v01;
+    // column iv
+    const b0 = vm[r0 + iv] * p0;
+    const b1 = (vm[r1 + iv] - tA1 * b0) * p1;
+    const c2 = vm[r2 + iv] - tA2 * b0 - tB * b1;
+    const p2 = 1 / c2;
     if (!Number.isFinite(p2)) return null;
+    const tC1 = b0;
+    const tC2 = b1;
+    const tD = v01;
+    blk[B] = p0;
+    blk[B + 1] = p1;
     blk[B + 2] = p2;
-    for (let l = ivp; l < nsys; l++) vm[r2 + l] *= p2;
-    {
-      const t1 = vm[r0 + iv];
-      const t2 = vm[r1 + iv];
-      blk[B + 6] = t1;
-      blk[B + 7] = t2;
+    blk[B + 3] = tA1;
+    blk[B + 4] = tA2;
+    blk[B + 5] = tB;
+    blk[B + 6] = tC1;
+    blk[B + 7] = tC2;
+    blk[B + 8] = tD;
+    vm[r0 + iv] = b0;
+    vm[r1 + iv] = b1;
+    vm[r2 + iv] = c2;
+    const last = iv === nsys - 1;
+    // multipliers of the next station's rows (its VB block and its m_iv entries)
+    const bn = ivp * 6;
+    const s0 = ivp * 3 * cap;
+    const s1 = s0 + cap;
+    const s2 = s1 + cap;
+    let e00 = 0;
+    let e01 = 0;
+    let e02 = 0;
+    let e10 = 0;
+    let e11 = 0;
+    let e12 = 0;
+    let e20 = 0;
+    let e21 = 0;
+    let e22 = 0;
+    if (!last) {
+      e00 = vb[bn];
+      e01 = vb[bn + 1];
+      e02 = vm[s0 + iv];
+      e10 = vb[bn + 2];
+      e11 = vb[bn + 3];
+      e12 = vm[s1 + iv];
+      e20 = vb[bn + 4];
+      e21 = vb[bn + 5];
+      e22 = vm[s2 + iv];
+      const T = iv * 9;
+      te[T] = e00;
+      te[T + 1] = e01;
+      te[T + 2] = e02;
+      te[T + 3] = e10;
+      te[T + 4] = e11;
+      te[T + 5] = e12;
+      te[T + 6] = e20;
+      te[T + 7] = e21;
+      te[T + 8] = e22;
+    }
+    // one pass over the columns right of iv: the pivot rows, and the next station's rows
+    if (!last) {
       for (let l = ivp; l < nsys; l++) {
-        const v = vm[r2 + l];
-        vm[r0 + l] -= t1 * v;
-        vm[r1 + l] -= t2 * v;
+        const x0 = vm[r0 + l] * p0;
+        const x1 = (vm[r1 + l] - tA1 * x0) * p1;
+        const x2 = (vm[r2 + l] - tA2 * x0 - tB * x1) * p2;
+        const y1 = x1 - tC2 * x2;
+        const y0 = x0 - tC1 * x2 - tD * y1;
+        vm[r0 + l] = y0;
+        vm[r1 + l] = y1;
+        vm[r2 + l] = x2;
+        vm[s0 + l] -= e00 * y0 + e01 * y1 + e02 * x2;
+        vm[s1 + l] -= e10 * y0 + e11 * y1 + e12 * x2;
+        vm[s2 + l] -= e20 * y0 + e21 * y1 + e22 * x2;
       }
     }
-    {
-      const t = va[a + 1];
-      blk[B + 8] = t;
-      for (let l = ivp; l < nsys; l++) vm[r0 + l] -= t * vm[r1 + l];
-    }
-    if (iv === nsys - 1) break;
-    // eliminate station iv from the next station's rows (VB and the m_iv column)
-    const bn = ivp * 6;
-    for (let k = 0; k < 3; k++) {
-      const rk = (3 * ivp + k) * cap;
-      const t1 = vb[bn + 2 * k];
-      const t2 = vb[bn + 2 * k + 1];
-      const t3 = vm[rk + iv];
-      te[iv * 9 + 3 * k] = t1;
-      te[iv * 9 + 3 * k + 1] = t2;
-      te[iv * 9 + 3 * k + 2] = t3;
-      for (let l = ivp; l < nsys; l++) vm[rk + l] -= t1 * vm[r0 + l] + t2 * vm[r1 + l] + t3 * vm[r2 + l];
-    }
+    if (last) break;
     if (iv === J.ivte1 && ivz >= 0) {
       for (let k = 0; k < 3; k++) {
         const rk = (3 * ivz + k) * cap;
@@ -135,21 +167,31 @@ export function factorBlockSystem(
         for (let l = ivp; l < nsys; l++) vm[rk + l] -= t1 * vm[r0 + l] + t2 * vm[r1 + l];
       }
     }
-    // m_iv column below (skipping small entries as VACCEL)
+    // m_iv column below (skipping small entries as VACCEL): rank-one updates with the pivot row 2
     for (let kv = iv + 2; kv < nsys; kv++) {
       const rkv = kv * 3 * cap;
-      for (let k = 0; k < 3; k++) {
-        const rk = rkv + k * cap;
-        const t = vm[rk + iv];
-        if (!(Math.abs(t) > (k === 0 ? vacc1 : vacc23))) {
-          vm[rk + iv] = 0;
-          continue;
-        }
-        for (let l = ivp; l < nsys; l++) vm[rk + l] -= t * vm[r2 + l];
+      let t0 = vm[rkv + iv];
+      let t1 = vm[rkv + cap + iv];
+      let t2 = vm[rkv + 2 * cap + iv];
+      if (!(Math.abs(t0) > vacc1)) t0 = vm[rkv + iv] = 0;
+      if (!(Math.abs(t1) > vacc23)) t1 = vm[rkv + cap + iv] = 0;
+      if (!(Math.abs(t2) > vacc23)) t2 = vm[rkv + 2 * cap + iv] = 0;
+      if (t0 === 0 && t1 === 0 && t2 === 0) continue;
+      const q0 = rkv;
+      const q1 = rkv + cap;
+      const q2 = q1 + cap;
+      for (let l = ivp; l < nsys; l++) {
+        const v = vm[r2 + l];
+        vm[q0 + l] -= t0 * v;
+        vm[q1 + l] -= t1 * v;
+        vm[q2 + l] -= t2 * v;
       }
     }
   }
-  const out = ok ? reuse : { nsys, cap, ivte1: J.ivte1, ivz, blk, te, vz: new Float64Array(6), vm, va };
+  const out = ok
+    ? reuse
+    : { nsys, cap, ivte1: J.ivte1, ivz, blk, te, vz: new Float64Array(6), vm, va, vm32: new Float32Array(3 * cap * cap) };
+  out.vm32.set(vm.subarray(0, 3 * nsys * cap));
   out.nsys = nsys;
   out.ivte1 = J.ivte1;
   out.ivz = ivz;
@@ -208,7 +250,8 @@ export function applyFactor(F: BlockFactor, y: Float64Array): Float64Array {
  * later m components, L^T likewise to the earlier ones. `ym` = scratch of length nsys.
  */
 export function applyFactorTranspose(F: BlockFactor, y: Float64Array, ym: Float64Array = new Float64Array(F.nsys)): Float64Array {
-  const { nsys, cap, blk, te, vm } = F;
+  const { nsys, cap, blk, te } = F;
+  const vm = F.vm32;
   // U^T: y_m[iv] -= sum_{kv < iv} U[(kv, k), iv] y[kv, k]
   for (let iv = 0; iv < nsys; iv++) ym[iv] = y[3 * iv + 2];
   for (let kv = 0; kv < nsys - 1; kv++) {
@@ -304,6 +347,8 @@ export interface TransposedSolveOptions {
   tolerance?: number;
   /** max GMRES iterations (default 60) */
   maxIterations?: number;
+  /** x = J^T y (default: multiplyTranspose of the block system) */
+  multiply?: (y: Float64Array, x: Float64Array) => void;
 }
 
 /** Result of solveTransposed. */
@@ -342,12 +387,13 @@ export function solveTransposed(
   const e = new Float64Array(maxIt + 1);
   const w = new Float64Array(n);
   const scratch = new Float64Array(J.nsys);
+  const mul = opts.multiply ?? ((y: Float64Array, x: Float64Array) => void multiplyTranspose(J, y, x, scratch));
   let total = 0;
   // restarts (rarely needed): residual r = g - J^T lam
   for (let cycle = 0; cycle < 4; cycle++) {
     const r = Float64Array.from(g);
     if (cycle > 0) {
-      multiplyTranspose(J, lam, w, scratch);
+      mul(lam, w);
       for (let i = 0; i < n; i++) r[i] -= w[i];
     }
     let beta = 0;
@@ -364,7 +410,7 @@ export function solveTransposed(
     for (; k < maxIt; k++) {
       const z = applyFactorTranspose(F, Float64Array.from(V[k]), scratch);
       Z.push(z);
-      multiplyTranspose(J, z, w, scratch);
+      mul(z, w);
       // modified Gram-Schmidt
       for (let j = 0; j <= k; j++) {
         const vj = V[j];
@@ -419,7 +465,7 @@ export function solveTransposed(
       for (let i = 0; i < n; i++) lam[i] += c * zj[i];
     }
   }
-  multiplyTranspose(J, lam, w, scratch);
+  mul(lam, w);
   let rr = 0;
   for (let i = 0; i < n; i++) rr += (g[i] - w[i]) ** 2;
   return { lam, iterations: total, relResidual: Math.sqrt(rr) / gNorm };

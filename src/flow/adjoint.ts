@@ -53,6 +53,9 @@ import {
 import {
   assembleJacobian,
   edgeSpeeds,
+  multiplyTransposeStructured,
+  newJacobianCoefficients,
+  type JacobianCoefficients,
   newResidualBars,
   newResidualWork,
   residualDataFromSolver,
@@ -200,6 +203,8 @@ interface Workspace {
   rw: ResidualWork;
   ue: Float64Array;
   J: BlockSystem;
+  /** m-column structure of J (fast J^T products) */
+  jc: JacobianCoefficients;
   F: BlockFactor | null;
   lam: Float64Array;
   rhs: Float64Array;
@@ -236,7 +241,7 @@ const workspaces = new WeakMap<ViscousSolver, Workspace>();
 
 /** The solver's adjoint workspace for its current state (layout, inputs, state refreshed). */
 function workspaceFor(solver: ViscousSolver): Workspace {
-  const d = residualDataFromSolver(solver);
+  const d = residualDataFromSolver(solver, workspaces.get(solver)?.d);
   const n = solver.geom.n;
   const nw = solver.wake!.nw;
   let ws = workspaces.get(solver);
@@ -251,6 +256,7 @@ function workspaceFor(solver: ViscousSolver): Workspace {
       rw: newResidualWork(d),
       ue: new Float64Array(d.nsys),
       J: createBlockSystem(cap),
+      jc: newJacobianCoefficients(d.nsys),
       F: null,
       lam: new Float64Array(3 * d.nsys),
       rhs: new Float64Array(3 * d.nsys),
@@ -641,7 +647,13 @@ function fixedAlphaGradient(solver: ViscousSolver, ws: Workspace, obj: Objective
     const o = i * nsys;
     for (let j = 0; j < nsys; j++) rhs[3 * j + 2] += c * d.um[o + j];
   }
-  const sol = solveTransposed(ws.J, ws.F!, rhs, { tolerance: tol }, ws.lam);
+  const sol = solveTransposed(
+    ws.J,
+    ws.F!,
+    rhs,
+    { tolerance: tol, multiply: (y, x) => void multiplyTransposeStructured(ws.J, ws.jc, d.um, y, x) },
+    ws.lam,
+  );
   const lam = sol.lam;
   for (let i = 0; i < lam.length; i++) lam[i] = -lam[i];
   const bars = newResidualBars(d);
@@ -679,7 +691,7 @@ export function adjointPanelGradients(
   const tol = options.tolerance ?? 1e-13;
   const ws = workspaceFor(solver);
   ws.freezeWake = options.freezeWake ?? false;
-  assembleJacobian(ws.d, ws.d.u, ws.rw, ws.J);
+  assembleJacobian(ws.d, ws.d.u, ws.rw, ws.J, ws.jc);
   const g = solver.geom;
   ws.F = factorBlockSystem(ws.J, ADJOINT_VACCEL, g.s[g.n - 1] - g.s[0], ws.F ?? undefined);
   if (!ws.F) throw new FoiloptError('adjoint: singular Newton system');

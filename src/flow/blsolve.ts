@@ -279,14 +279,18 @@ function simdModule(): WasmModule | null {
 function allocateRows(size: number, simd: boolean): { vm: Float64Array; rows: RowKernels } {
   const mod = simd ? simdModule() : null;
   if (mod) {
-    const pages = Math.max(1, Math.ceil((8 * size) / 65536));
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
-    const e = inst.exports as unknown as Omit<RowKernels, 'simd'>;
-    return {
-      vm: new Float64Array(memory.buffer, 0, size),
-      rows: { simd: true, u1: e.u1, u2: e.u2, u3: e.u3, u4: e.u4 },
-    };
+    try {
+      const pages = Math.max(1, Math.ceil((8 * size) / 65536));
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
+      const e = inst.exports as unknown as Omit<RowKernels, 'simd'>;
+      return {
+        vm: new Float64Array(memory.buffer, 0, size),
+        rows: { simd: true, u1: e.u1, u2: e.u2, u3: e.u3, u4: e.u4 },
+      };
+    } catch {
+      // no WebAssembly memory to be had (e.g. a virtual-memory limit): the JavaScript kernels
+    }
   }
   const vm = new Float64Array(size);
   return { vm, rows: jsRowKernels(vm) };
