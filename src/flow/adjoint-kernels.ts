@@ -1335,3 +1335,215 @@ export function airfoilRowsPsiVJP(
     by[i] += fby;
   }
 }
+
+/**
+ * Fused VJP of the wake-source columns of the airfoil stream-function rows (wakeSourceInfluence at
+ * every airfoil node i in psi mode) for all rows at once, with source strength c_i sig_k for row i.
+ * Same result as wakeSourceInfluenceVJP(w, n, i, x_i, y_i, ., ., MODE_PSI, c_i sig, ...) summed
+ * over the rows, the field-point bars added to node i of `ab`. Row `skipRow` is left out.
+ */
+export function airfoilRowsWakeSourcePsiVJP(
+  g: PanelGeometry,
+  w: KernelWakePanels,
+  c: Float64Array,
+  sig: Float64Array,
+  skipRow: number,
+  ab: AirfoilBars,
+  wb: WakeBars,
+  acc: PanelAccumulator,
+): void {
+  const n = g.n;
+  const nw = w.nw;
+  const { x, y, apanel } = w;
+  const pi = Math.PI;
+  const Q = QOPI;
+  const wx = wb.x;
+  const wy = wb.y;
+  // per-panel constants
+  const np = nw - 1;
+  const psx = new Float64Array(np);
+  const psy = new Float64Array(np);
+  const pdsio = new Float64Array(np);
+  const pdsim = new Float64Array(np);
+  const pdsip = new Float64Array(np);
+  for (let jo = 0; jo < np; jo++) {
+    const jp = jo + 1;
+    const jm = jo === 0 ? jo : jo - 1;
+    const jq = jo === nw - 2 ? jp : jp + 1;
+    const dso = Math.hypot(x[jp] - x[jo], y[jp] - y[jo]);
+    pdsio[jo] = 1 / dso;
+    psx[jo] = (x[jp] - x[jo]) / dso;
+    psy[jo] = (y[jp] - y[jo]) / dso;
+    pdsim[jo] = 1 / Math.hypot(x[jp] - x[jm], y[jp] - y[jm]);
+    pdsip[jo] = 1 / Math.hypot(x[jq] - x[jo], y[jq] - y[jo]);
+  }
+  for (let i = 0; i < n; i++) {
+    if (i === skipRow) continue;
+    const ci = c[i];
+    if (ci === 0) continue;
+    const xi = g.x[i];
+    const yi = g.y[i];
+    let fbx = 0;
+    let fby = 0;
+    let gCarry = 0;
+    for (let jo = 0; jo < np; jo++) {
+      const jp = jo + 1;
+      const jm = jo === 0 ? jo : jo - 1;
+      const jq = jo === nw - 2 ? jp : jp + 1;
+      const sm = ci * sig[jm];
+      const so = ci * sig[jo];
+      const sp = ci * sig[jp];
+      const sq = ci * sig[jq];
+      const dsio = pdsio[jo];
+      const dsim = pdsim[jo];
+      const dsip = pdsip[jo];
+      const sx = psx[jo];
+      const sy = psy[jo];
+      const apan = apanel[jo];
+      const rx1 = xi - x[jo];
+      const ry1 = yi - y[jo];
+      const rx2 = xi - x[jp];
+      const ry2 = yi - y[jp];
+      const x1 = sx * rx1 + sy * ry1;
+      const x2 = sx * rx2 + sy * ry2;
+      const yy = sx * ry1 - sy * rx1;
+      const rs1 = rx1 * rx1 + ry1 * ry1;
+      const rs2 = rx2 * rx2 + ry2 * ry2;
+      const sgn = yy >= 0 ? 1 : -1;
+      const tOff = sgn > 0 ? 0 : -pi;
+      const g1 = jo > 0 ? gCarry : Math.log(rs1);
+      const t1 = Math.atan2(sgn * x1, sgn * yy) + tOff;
+      const g2 = Math.log(rs2);
+      const t2 = Math.atan2(sgn * x2, sgn * yy) + tOff;
+      gCarry = g2;
+      const x0 = 0.5 * (x1 + x2);
+      const rs0 = x0 * x0 + yy * yy;
+      const g0 = Math.log(rs0);
+      const t0 = Math.atan2(sgn * x0, sgn * yy) + tOff;
+      const a1 = t1 - apan;
+      const a0 = t0 - apan;
+      const a2 = t2 - apan;
+      const A1 = (sp - sm) * dsim + (sp - so) * dsio;
+      const B1 = (sm - sp) * dsim + (sp - so) * dsio;
+      const A2 = (sq - so) * dsip + (sp - so) * dsio;
+      const B2 = (sq - so) * dsip + (so - sp) * dsio;
+      let x1B = 0;
+      let x0B = 0;
+      let x2B = 0;
+      let yyB = 0;
+      let rs1B = 0;
+      let rs0B = 0;
+      let rs2B = 0;
+      let g1B = 0;
+      let g0B = 0;
+      let g2B = 0;
+      let t1B = 0;
+      let t0B = 0;
+      let t2B = 0;
+      let apanB = 0;
+      let psum1: number;
+      let pdif1: number;
+      let psum2: number;
+      let pdif2: number;
+      {
+        const dxinv = 1 / (x1 - x0);
+        const S = x1 + x0;
+        const psum = x0 * a0 - x1 * a1 + 0.5 * yy * (g1 - g0);
+        const pdifN = S * psum + rs1 * a1 - rs0 * a0 + (x0 - x1) * yy;
+        psum1 = psum;
+        pdif1 = pdifN * dxinv;
+        const pdifB = Q * B1;
+        const q = pdifB * dxinv;
+        const dxinvB = pdifB * pdifN;
+        const psumB = Q * A1 + q * S;
+        const SB = q * psum;
+        rs1B += q * a1;
+        let aaB = q * rs1;
+        rs0B -= q * a0;
+        let abB = -q * rs0;
+        let xbB = q * yy;
+        let xaB = -q * yy;
+        yyB += q * (x0 - x1);
+        xbB += psumB * a0;
+        abB += psumB * x0;
+        xaB -= psumB * a1;
+        aaB -= psumB * x1;
+        yyB += 0.5 * psumB * (g1 - g0);
+        g1B += 0.5 * psumB * yy;
+        g0B -= 0.5 * psumB * yy;
+        const d2 = dxinv * dxinv;
+        x1B += xaB + SB - dxinvB * d2;
+        x0B += xbB + SB + dxinvB * d2;
+        t1B += aaB;
+        t0B += abB;
+        apanB -= aaB + abB;
+      }
+      {
+        const dxinv = 1 / (x0 - x2);
+        const S = x0 + x2;
+        const psum = x2 * a2 - x0 * a0 + 0.5 * yy * (g0 - g2);
+        const pdifN = S * psum + rs0 * a0 - rs2 * a2 + (x2 - x0) * yy;
+        psum2 = psum;
+        pdif2 = pdifN * dxinv;
+        const pdifB = Q * B2;
+        const q = pdifB * dxinv;
+        const dxinvB = pdifB * pdifN;
+        const psumB = Q * A2 + q * S;
+        const SB = q * psum;
+        rs0B += q * a0;
+        let aaB = q * rs0;
+        rs2B -= q * a2;
+        let abB = -q * rs2;
+        let xbB = q * yy;
+        let xaB = -q * yy;
+        yyB += q * (x2 - x0);
+        xbB += psumB * a2;
+        abB += psumB * x2;
+        xaB -= psumB * a0;
+        aaB -= psumB * x0;
+        yyB += 0.5 * psumB * (g0 - g2);
+        g0B += 0.5 * psumB * yy;
+        g2B -= 0.5 * psumB * yy;
+        const d2 = dxinv * dxinv;
+        x0B += xaB + SB - dxinvB * d2;
+        x2B += xbB + SB + dxinvB * d2;
+        t0B += aaB;
+        t2B += abB;
+        apanB -= aaB + abB;
+      }
+      rs1B += g1B / rs1;
+      x1B += (t1B * yy) / rs1;
+      yyB -= (t1B * x1) / rs1;
+      rs2B += g2B / rs2;
+      x2B += (t2B * yy) / rs2;
+      yyB -= (t2B * x2) / rs2;
+      rs0B += g0B / rs0;
+      x0B += (t0B * yy) / rs0 + 2 * x0 * rs0B;
+      yyB += -(t0B * x0) / rs0 + 2 * yy * rs0B;
+      x1B += 0.5 * x0B;
+      x2B += 0.5 * x0B;
+      acc.sx[jo] += x1B * rx1 + x2B * rx2 + yyB * ry1;
+      acc.sy[jo] += x1B * ry1 + x2B * ry2 - yyB * rx1;
+      const rx1B = x1B * sx - yyB * sy + 2 * rx1 * rs1B;
+      const ry1B = x1B * sy + yyB * sx + 2 * ry1 * rs1B;
+      const rx2B = x2B * sx + 2 * rx2 * rs2B;
+      const ry2B = x2B * sy + 2 * ry2 * rs2B;
+      fbx += rx1B + rx2B;
+      fby += ry1B + ry2B;
+      wx[jo] -= rx1B;
+      wy[jo] -= ry1B;
+      wx[jp] -= rx2B;
+      wy[jp] -= ry2B;
+      const A1B = Q * psum1;
+      const B1B = Q * pdif1;
+      const A2B = Q * psum2;
+      const B2B = Q * pdif2;
+      acc.apan[jo] += apanB;
+      acc.len[jo] -= (A1B + B1B + A2B - B2B) * (sp - so) * dsio * dsio;
+      acc.dsm[jo] -= (A1B - B1B) * (sp - sm) * dsim * dsim;
+      acc.dsp[jo] -= (A2B + B2B) * (sq - so) * dsip * dsip;
+    }
+    ab.x[i] += fbx;
+    ab.y[i] += fby;
+  }
+}

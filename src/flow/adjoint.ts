@@ -25,6 +25,7 @@ import { FoiloptError } from '../errors';
 import {
   airfoilInfluenceVJP,
   airfoilRowsPsiVJP,
+  airfoilRowsWakeSourcePsiVJP,
   clearPanelAccumulator,
   finishAirfoilPanels,
   finishWakePanels,
@@ -73,10 +74,10 @@ import { geometricSpacing, WAKE_FIRST_POINT_OFFSET } from './wake';
 
 /**
  * Skip threshold of the approximate factorization that preconditions the adjoint GMRES (XFOIL's
- * VACCEL is 0.01; 0.05 gives a cheaper factorization for one or two more GMRES iterations, measured
+ * VACCEL is 0.01; 0.1 gives a cheaper factorization for two or three more GMRES iterations, measured
  * fastest overall; the solution is exact either way).
  */
-export const ADJOINT_VACCEL = 0.05;
+export const ADJOINT_VACCEL = 0.1;
 
 /** Objectives of the adjoint: lift, drag, moment coefficients and lift-to-drag ratio. */
 export type Objective = 'cl' | 'cd' | 'cm' | 'ld';
@@ -216,6 +217,7 @@ interface Workspace {
   gam: Float64Array;
   cvec: Float64Array;
   cpv: Float64Array;
+  cneg: Float64Array;
   gE: Float64Array;
   sE: Float64Array;
   sw: Float64Array;
@@ -267,6 +269,7 @@ function workspaceFor(solver: ViscousSolver): Workspace {
       gam: new Float64Array(n),
       cvec: new Float64Array(n + 1),
       cpv: new Float64Array(n + 1),
+      cneg: new Float64Array(n),
       gE: new Float64Array(n),
       sE: new Float64Array(n),
       sw: new Float64Array(nw),
@@ -321,6 +324,7 @@ function geometryReverse(
 
   // ---- node-indexed weights: D-row weights a, masses b, inviscid-speed weights e
   const { a, b, e, gs, gam, cvec, cpv, gE, sE, sw, gamB, sB, ab, wb, wnB, accA, accW } = ws;
+  const cneg = ws.cneg;
   a.fill(0);
   b.fill(0);
   e.fill(0);
@@ -382,16 +386,8 @@ function geometryReverse(
   const bis = g.sharp ? n - 1 : -1;
 
   // ---- airfoil rows, wake-source part (weights -c_i)
-  for (let i = 0; i < n; i++) {
-    if (i === bis) continue;
-    const ci = -cvec[i];
-    if (ci === 0) continue;
-    for (let k = 0; k < nw; k++) sw[k] = ci * bW[k];
-    fb.x = fb.y = fb.nx = fb.ny = 0;
-    wakeSourceInfluenceVJP(wake, n, i, g.x[i], g.y[i], g.nx[i], g.ny[i], MODE_PSI, sw, wb, accW, fb);
-    xB[i] += fb.x;
-    yB[i] += fb.y;
-  }
+  for (let i = 0; i < n; i++) cneg[i] = -cvec[i];
+  airfoilRowsWakeSourcePsiVJP(g, wake, cneg, bW, bis, ab, wb, accW);
   // ---- wake rows k >= 1 (dq along the wake normal)
   for (let k = 1; k < nw; k++) {
     const ak = a[n + k];
@@ -620,7 +616,7 @@ function wakeMarchReverse(solver: ViscousSolver, ws: Workspace, tb: TeBars): num
 export interface AdjointOptions {
   /** 'alpha' (default): alpha held fixed; 'cl': CL held fixed (alpha adjusts) */
   mode?: 'alpha' | 'cl';
-  /** GMRES tolerance of the adjoint solve (default 1e-13) */
+  /** GMRES tolerance of the adjoint solve (default 1e-12) */
   tolerance?: number;
   /**
    * diagnostic only: treat the wake trajectory as independent of the geometry and alpha (drops the
@@ -688,7 +684,7 @@ export function adjointPanelGradients(
   if (!solver.state || !solver.converged || !solver.settings.viscous)
     throw new FoiloptError('adjoint: the solver has no converged viscous solution');
   const mode = options.mode ?? 'alpha';
-  const tol = options.tolerance ?? 1e-13;
+  const tol = options.tolerance ?? 1e-12;
   const ws = workspaceFor(solver);
   ws.freezeWake = options.freezeWake ?? false;
   assembleJacobian(ws.d, ws.d.u, ws.rw, ws.J, ws.jc);
