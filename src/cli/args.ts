@@ -25,6 +25,8 @@ export interface PositionalSpec {
   name: string;
   description: string;
   required?: boolean;
+  /** the last positional may take any number of arguments (shown as NAME...) */
+  variadic?: boolean;
 }
 
 export type OptionValue = string | number | boolean | undefined;
@@ -101,7 +103,8 @@ export function parseArgs(argv: readonly string[], options: readonly OptionSpec[
   if (out.positionals.length < required.length) {
     throw new FoiloptError(`missing argument <${required[out.positionals.length].name}>`);
   }
-  if (out.positionals.length > positionals.length) {
+  const variadic = positionals.length > 0 && positionals[positionals.length - 1].variadic === true;
+  if (!variadic && out.positionals.length > positionals.length) {
     throw new FoiloptError(`unexpected argument '${out.positionals[positionals.length]}'`);
   }
   return out;

@@ -39,7 +39,12 @@ export function mainHelp(): string {
 
 /** `foilopt <command> --help` text. */
 export function commandHelp(c: CommandSpec): string {
-  const pos = c.positionals.map((p) => (p.required === false ? `[${p.name}]` : `<${p.name}>`)).join(' ');
+  const pos = c.positionals
+    .map((p) => {
+      const name = p.variadic ? `${p.name}...` : p.name;
+      return p.required === false ? `[${name}]` : `<${name}>`;
+    })
+    .join(' ');
   const lines = [`Usage: foilopt ${c.name} ${pos} [options]`, '', c.description ?? c.summary, ''];
   if (c.positionals.length) {
     lines.push('Arguments:');

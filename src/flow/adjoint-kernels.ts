@@ -988,6 +988,8 @@ export function wakeSourceInfluenceVJP(
 
 /** Per-panel constants of the airfoil panels for airfoilRowsPsiVJP (direction, lengths). */
 export interface PanelConstants {
+  /** panel direction angle atan2(sy, sx) */
+  theta: Float64Array;
   sx: Float64Array;
   sy: Float64Array;
   dsio: Float64Array;
@@ -999,6 +1001,7 @@ export interface PanelConstants {
 export function panelConstants(g: PanelGeometry): PanelConstants {
   const n = g.n;
   const c: PanelConstants = {
+    theta: new Float64Array(n),
     sx: new Float64Array(n),
     sy: new Float64Array(n),
     dsio: new Float64Array(n),
@@ -1011,6 +1014,7 @@ export function panelConstants(g: PanelGeometry): PanelConstants {
     c.dsio[jo] = d > 0 ? 1 / d : 0;
     c.sx[jo] = (g.x[jp] - g.x[jo]) * c.dsio[jo];
     c.sy[jo] = (g.y[jp] - g.y[jo]) * c.dsio[jo];
+    c.theta[jo] = Math.atan2(c.sy[jo], c.sx[jo]);
     if (jo < n - 1) {
       const jm = jo === 0 ? jo : jo - 1;
       const jq = jo === n - 2 ? jo + 1 : jo + 2;
@@ -1044,9 +1048,15 @@ export function airfoilRowsPsiVJP(
 ): void {
   const n = g.n;
   const { x, y, apanel } = g;
-  const { sx: psx, sy: psy, dsio: pdsio, dsim: pdsim, dsip: pdsip } = pc;
+  const { sx: psx, sy: psy, dsio: pdsio, dsim: pdsim, dsip: pdsip, theta: pth } = pc;
   const bx = ab.x;
   const by = ab.y;
+  // polar angle of (r_i - P_j) per node: the panel-frame end angles atan2(X, Y) are
+  // wrap(pi/2 - psi_j + theta_panel), one arctangent per node instead of two per panel
+  const psi = new Float64Array(n);
+  const pi = Math.PI;
+  const twoPi = 2 * Math.PI;
+  const halfPi = 0.5 * Math.PI;
   const aSx = acc.sx;
   const aSy = acc.sy;
   const aLen = acc.len;
@@ -1061,6 +1071,7 @@ export function airfoilRowsPsiVJP(
     if (ci === 0 && cpi === 0) continue;
     const xi = x[i];
     const yi = y[i];
+    for (let j = 0; j < n; j++) psi[j] = Math.atan2(yi - y[j], xi - x[j]);
     let fbx = 0;
     let fby = 0;
     let gCarry = 0;
@@ -1069,6 +1080,7 @@ export function airfoilRowsPsiVJP(
       const jp = jo + 1;
       const jm = jo === 0 ? jo : jo - 1;
       const jq = jo === n - 2 ? jp : jp + 1;
+      const th = halfPi + pth[jo];
       const dsio = pdsio[jo];
       const dsim = pdsim[jo];
       const dsip = pdsip[jo];
@@ -1090,14 +1102,18 @@ export function airfoilRowsPsiVJP(
       let t1 = 0;
       if (!skip1) {
         g1 = jo > 0 ? gCarry : Math.log(rs1);
-        t1 = Math.atan2(x1, yy);
+        t1 = th - psi[jo];
+        if (t1 > pi) t1 -= twoPi;
+        else if (t1 <= -pi) t1 += twoPi;
       }
       if (jo === 0) gNode0 = g1;
       let g2 = 0;
       let t2 = 0;
       if (!skip2) {
         g2 = Math.log(rs2);
-        t2 = Math.atan2(x2, yy);
+        t2 = th - psi[jp];
+        if (t2 > pi) t2 -= twoPi;
+        else if (t2 <= -pi) t2 += twoPi;
       }
       gCarry = g2;
       const x0 = 0.5 * (x1 + x2);

@@ -107,3 +107,23 @@ describe('foilopt analyze', () => {
     }
   });
 });
+
+describe('argument parser', () => {
+  const { parseArgs } = require('../../src/cli/args') as typeof import('../../src/cli/args');
+  test('negative values, --opt=value, variadic last positional', () => {
+    const r = parseArgs(
+      ['merge', 'a', 'b', 'c', 'd', 'e', '--alpha', '-4:12:1', '--re=1e6'],
+      [
+        { name: 'alpha', type: 'string', description: '' },
+        { name: 're', type: 'number', description: '' },
+      ],
+      [
+        { name: 'action', description: '' },
+        { name: 'DIR', description: '', variadic: true, required: false },
+      ],
+    );
+    expect(r.positionals).toEqual(['merge', 'a', 'b', 'c', 'd', 'e']);
+    expect(r.options.alpha).toBe('-4:12:1');
+    expect(r.options.re).toBe(1e6);
+  });
+});
