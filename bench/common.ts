@@ -9,7 +9,9 @@ export const OUT_DIR = path.join(REPO_ROOT, 'bench', 'out');
 
 /** Percentile by linear interpolation between order statistics (q in [0, 1]). */
 export function percentile(values: ArrayLike<number>, q: number): number {
-  const v = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const v = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (v.length === 0) return NaN;
   const pos = q * (v.length - 1);
   const lo = Math.floor(pos);

@@ -32,7 +32,10 @@ const report: Record<string, unknown> = {};
 const t0 = Date.now();
 
 // ---------------------------------------------------------------- 1. UIUC load
-const files = fs.readdirSync(UIUC_DIR).filter((f) => f.toLowerCase().endsWith('.dat')).sort();
+const files = fs
+  .readdirSync(UIUC_DIR)
+  .filter((f) => f.toLowerCase().endsWith('.dat'))
+  .sort();
 const loaded: { file: string; airfoil: Airfoil }[] = [];
 const failures: { file: string; message: string; hasLine: boolean }[] = [];
 let crashes = 0;
@@ -50,10 +53,21 @@ for (const f of files) {
 }
 tParse = Date.now() - tParse;
 const loadRate = loaded.length / files.length;
-console.log(`1. UIUC load: ${loaded.length}/${files.length} = ${(100 * loadRate).toFixed(2)} % (parse ${tParse} ms total)`);
+console.log(
+  `1. UIUC load: ${loaded.length}/${files.length} = ${(100 * loadRate).toFixed(2)} % (parse ${tParse} ms total)`,
+);
 for (const fl of failures) console.log(`   FAIL ${fl.message}`);
-console.log(`   failures without a line number: ${failures.filter((f) => !f.hasLine).length}; non-FoiloptError exceptions: ${crashes}`);
-report.uiucLoad = { files: files.length, loaded: loaded.length, rate: loadRate, failures, crashes, parseMs: tParse };
+console.log(
+  `   failures without a line number: ${failures.filter((f) => !f.hasLine).length}; non-FoiloptError exceptions: ${crashes}`,
+);
+report.uiucLoad = {
+  files: files.length,
+  loaded: loaded.length,
+  rate: loadRate,
+  failures,
+  crashes,
+  parseMs: tParse,
+};
 
 // ---------------------------------------------------------------- 2. NACA generators
 const nacaChecks: Record<string, number> = {};
@@ -65,12 +79,26 @@ for (const code of ['2412', '4412', '23012', '0012']) {
 }
 const n0012 = measureAirfoil(nacaAirfoil('0012', 400));
 const leRadiusFormula = 1.1019 * 0.12 * 0.12;
-console.log(`2. NACA generator vs UIUC files, max distance of the file points from the generated contour: ${Object.entries(nacaChecks).map(([k, v]) => `${k} ${fmtE(v)}`).join(', ')}`);
+console.log(
+  `2. NACA generator vs UIUC files, max distance of the file points from the generated contour: ${Object.entries(
+    nacaChecks,
+  )
+    .map(([k, v]) => `${k} ${fmtE(v)}`)
+    .join(', ')}`,
+);
 console.log(
   `   NACA 0012 (400 pts/side): t/c ${n0012.maxThickness.toFixed(5)} at x ${n0012.maxThicknessX.toFixed(4)}; ` +
     `LE radius ${n0012.leRadius.toFixed(6)} vs 1.1019 t^2 = ${leRadiusFormula.toFixed(6)} (${((100 * (n0012.leRadius - leRadiusFormula)) / leRadiusFormula).toFixed(2)} %)`,
 );
-report.naca = { maxDeviationVsUiuc: nacaChecks, naca0012: { maxThickness: n0012.maxThickness, maxThicknessX: n0012.maxThicknessX, leRadius: n0012.leRadius, leRadiusFormula } };
+report.naca = {
+  maxDeviationVsUiuc: nacaChecks,
+  naca0012: {
+    maxThickness: n0012.maxThickness,
+    maxThicknessX: n0012.maxThicknessX,
+    leRadius: n0012.leRadius,
+    leRadiusFormula,
+  },
+};
 
 // ---------------------------------------------------------------- 3. CST fit survey
 const cst8 = parametrizationFromSpec('cst:8');
@@ -140,7 +168,11 @@ for (const spec of jacSpecs) {
   }
   jac[spec] = worst;
 }
-console.log(`4. Jacobian, max |analytic - central FD| / max |J|: ${Object.entries(jac).map(([k, v]) => `${k} ${fmtE(v)}`).join(', ')}`);
+console.log(
+  `4. Jacobian, max |analytic - central FD| / max |J|: ${Object.entries(jac)
+    .map(([k, v]) => `${k} ${fmtE(v)}`)
+    .join(', ')}`,
+);
 report.jacobians = jac;
 
 // ---------------------------------------------------------------- 5. repaneling
@@ -163,7 +195,12 @@ for (const entry of listShippedAirfoils()) {
   const r = repanel(a, { nodes: 160 });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   const d = panelDeviation(a, r);
-  pan[entry.name] = { maxNode: d.maxNode, maxMidpoint: d.maxMidpoint, splineToSpline: splineToSpline(a, r), ms };
+  pan[entry.name] = {
+    maxNode: d.maxNode,
+    maxMidpoint: d.maxMidpoint,
+    splineToSpline: splineToSpline(a, r),
+    ms,
+  };
 }
 const panVals = Object.values(pan);
 const uiucMid: number[] = [];
@@ -184,7 +221,14 @@ console.log(
   `   all UIUC (${uiucMid.length}): midpoint-to-spline median ${fmtE(percentile(uiucMid, 0.5))}, p95 ${fmtE(percentile(uiucMid, 0.95))}, ` +
     `max ${fmtE(Math.max(...uiucMid.filter(Number.isFinite)))}, failures ${uiucMid.filter((v) => !Number.isFinite(v)).length}`,
 );
-report.repanel = { shipped: pan, uiucMidpoint: { median: percentile(uiucMid, 0.5), p95: percentile(uiucMid, 0.95), max: Math.max(...uiucMid.filter(Number.isFinite)) } };
+report.repanel = {
+  shipped: pan,
+  uiucMidpoint: {
+    median: percentile(uiucMid, 0.5),
+    p95: percentile(uiucMid, 0.95),
+    max: Math.max(...uiucMid.filter(Number.isFinite)),
+  },
+};
 
 // ---------------------------------------------------------------- 6. round trip
 let rt = 0;
@@ -194,7 +238,8 @@ for (const { file, airfoil } of loaded) {
     rt = Infinity;
     continue;
   }
-  for (let i = 0; i < back.x.length; i++) rt = Math.max(rt, Math.abs(back.x[i] - airfoil.x[i]), Math.abs(back.y[i] - airfoil.y[i]));
+  for (let i = 0; i < back.x.length; i++)
+    rt = Math.max(rt, Math.abs(back.x[i] - airfoil.x[i]), Math.abs(back.y[i] - airfoil.y[i]));
 }
 console.log(`6. Selig write/read round trip over ${loaded.length} airfoils: max |d| ${fmtE(rt)}`);
 report.roundTrip = { maxDifference: rt };
@@ -212,7 +257,9 @@ const cliResults: { file: string; exitCode: number | null; stderrLines: number; 
 for (const [name, content] of Object.entries(garbage)) {
   const p = path.join(tmp, name);
   fs.writeFileSync(p, content);
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'foilopt.js'), 'geometry', p], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'foilopt.js'), 'geometry', p], {
+    encoding: 'utf8',
+  });
   const lines = r.stderr.trim().split('\n').filter(Boolean);
   cliResults.push({ file: name, exitCode: r.status, stderrLines: lines.length, message: lines[0] ?? '' });
   console.log(`7. ${name.padEnd(13)} exit ${r.status}, ${lines.length} line(s): ${lines[0] ?? ''}`);

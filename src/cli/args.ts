@@ -54,7 +54,11 @@ function parseNumber(spec: OptionSpec, raw: string): number {
 }
 
 /** Parse argv (without the command name) against option and positional specs. */
-export function parseArgs(argv: readonly string[], options: readonly OptionSpec[], positionals: readonly PositionalSpec[]): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  options: readonly OptionSpec[],
+  positionals: readonly PositionalSpec[],
+): ParsedArgs {
   const byName = new Map(options.map((o) => [o.name, o]));
   const out: ParsedArgs = { positionals: [], options: {} };
   for (const o of options) if (o.default !== undefined) out.options[o.name] = o.default;
@@ -83,7 +87,8 @@ export function parseArgs(argv: readonly string[], options: readonly OptionSpec[
       let raw: string;
       if (eq >= 0) raw = tok.slice(eq + 1);
       else {
-        if (i + 1 >= argv.length) throw new FoiloptError(`--${name} needs a value (${spec.placeholder ?? spec.type})`);
+        if (i + 1 >= argv.length)
+          throw new FoiloptError(`--${name} needs a value (${spec.placeholder ?? spec.type})`);
         raw = argv[++i];
       }
       out.options[name] = spec.type === 'string' ? raw : parseNumber(spec, raw);

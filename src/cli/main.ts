@@ -53,7 +53,8 @@ export function commandHelp(c: CommandSpec): string {
   }
   lines.push('Options:');
   for (const o of [...c.options, ...COMMON_OPTIONS]) {
-    const flag = o.type === 'boolean' ? `--${o.name}` : `--${o.name} ${o.placeholder ?? o.type.toUpperCase()}`;
+    const flag =
+      o.type === 'boolean' ? `--${o.name}` : `--${o.name} ${o.placeholder ?? o.type.toUpperCase()}`;
     const def = o.default !== undefined && o.type !== 'boolean' ? ` (default ${o.default})` : '';
     lines.push(`  ${pad(flag, 22)}${o.description}${def}`);
   }

@@ -3,8 +3,9 @@
  * and its global index, what an evaluator returns for it, and how both are packed into a record
  * (layout.ts). A case's content is a pure function of (config, seed, index).
  */
-import { normalize } from '../geometry/normalize';
-import { repanel } from '../geometry/paneling';
+import { prepareAirfoil } from '../flow/analyze';
+import { failedPoint } from '../flow/result';
+import type { PointResult } from '../flow/types';
 import type { Airfoil } from '../geometry/types';
 import type { DatasetConfig } from './config';
 import {
@@ -71,18 +72,7 @@ export interface SurfaceDistributions {
 }
 
 /** What an evaluator returns for a case (NaN where nothing was computed). */
-export interface CaseResult {
-  cl: number;
-  cd: number;
-  cdp: number;
-  cdf: number;
-  cm: number;
-  /** transition x/c, upper and lower side */
-  xtrTop: number;
-  xtrBot: number;
-  converged: boolean;
-  iterations: number;
-  residual: number;
+export interface CaseResult extends Omit<PointResult, 'alpha' | 'boundaryLayer'> {
   /** true when the result comes from a retry (warm-started sweep) after a failed first attempt */
   retried?: boolean;
   surface?: SurfaceDistributions;
@@ -122,7 +112,7 @@ export function drawConditions(
 
 /** The solver's geometry preparation (as analyze does it): normalize, then repanel to `nodes`. */
 export function prepareNodes(shape: Airfoil, nodes: number): Airfoil {
-  return repanel(normalize(shape), { nodes });
+  return prepareAirfoil(shape, { panels: nodes });
 }
 
 /**
@@ -150,18 +140,8 @@ export function buildCase(ctx: CaseContext, index: number): CaseSpec {
 
 /** A result with nothing computed (NaN everywhere, not converged). */
 export function failedResult(): CaseResult {
-  return {
-    cl: NaN,
-    cd: NaN,
-    cdp: NaN,
-    cdf: NaN,
-    cm: NaN,
-    xtrTop: NaN,
-    xtrBot: NaN,
-    converged: false,
-    iterations: 0,
-    residual: NaN,
-  };
+  const { alpha: _alpha, ...rest } = failedPoint(NaN);
+  return rest;
 }
 
 /**

@@ -351,6 +351,46 @@ export interface TransposedSolveOptions {
   multiply?: (y: Float64Array, x: Float64Array) => void;
 }
 
+/** Reusable storage of solveTransposed (Krylov basis and Hessenberg matrix). */
+export interface GmresWorkspace {
+  n: number;
+  maxIt: number;
+  V: Float64Array[];
+  Z: Float64Array[];
+  H: Float64Array;
+  cs: Float64Array;
+  sn: Float64Array;
+  e: Float64Array;
+  w: Float64Array;
+  r: Float64Array;
+  yv: Float64Array;
+  scratch: Float64Array;
+}
+
+/** Allocates a GMRES workspace for systems of n unknowns (nsys stations) and maxIt iterations. */
+export function newGmresWorkspace(n: number, nsys: number, maxIt = 60): GmresWorkspace {
+  const V: Float64Array[] = [];
+  const Z: Float64Array[] = [];
+  for (let k = 0; k <= maxIt; k++) {
+    V.push(new Float64Array(n));
+    Z.push(new Float64Array(n));
+  }
+  return {
+    n,
+    maxIt,
+    V,
+    Z,
+    H: new Float64Array((maxIt + 1) * maxIt),
+    cs: new Float64Array(maxIt),
+    sn: new Float64Array(maxIt),
+    e: new Float64Array(maxIt + 1),
+    w: new Float64Array(n),
+    r: new Float64Array(n),
+    yv: new Float64Array(maxIt),
+    scratch: new Float64Array(nsys),
+  };
+}
+
 /** Result of solveTransposed. */
 export interface TransposedSolveResult {
   lam: Float64Array;
@@ -369,29 +409,24 @@ export function solveTransposed(
   g: Float64Array,
   opts: TransposedSolveOptions = {},
   lam: Float64Array = new Float64Array(3 * J.nsys),
+  ws?: GmresWorkspace,
 ): TransposedSolveResult {
   const n = 3 * J.nsys;
   const tol = opts.tolerance ?? 1e-13;
-  const maxIt = opts.maxIterations ?? 60;
+  const W = ws && ws.n === n ? ws : newGmresWorkspace(n, J.nsys, opts.maxIterations ?? 60);
+  const maxIt = Math.min(opts.maxIterations ?? 60, W.maxIt);
   lam.fill(0, 0, n);
   let gNorm = 0;
   for (let i = 0; i < n; i++) gNorm += g[i] * g[i];
   gNorm = Math.sqrt(gNorm);
   if (gNorm === 0) return { lam, iterations: 0, relResidual: 0 };
-  // Arnoldi basis V (maxIt+1 vectors), Hessenberg H with Givens rotations
-  const V: Float64Array[] = [];
-  const Z: Float64Array[] = [];
-  const H = new Float64Array((maxIt + 1) * maxIt);
-  const cs = new Float64Array(maxIt);
-  const sn = new Float64Array(maxIt);
-  const e = new Float64Array(maxIt + 1);
-  const w = new Float64Array(n);
-  const scratch = new Float64Array(J.nsys);
+  const { V, Z, H, cs, sn, e, w, r, yv, scratch } = W;
+  const ld = W.maxIt;
   const mul = opts.multiply ?? ((y: Float64Array, x: Float64Array) => void multiplyTranspose(J, y, x, scratch));
   let total = 0;
   // restarts (rarely needed): residual r = g - J^T lam
   for (let cycle = 0; cycle < 4; cycle++) {
-    const r = Float64Array.from(g);
+    r.set(g);
     if (cycle > 0) {
       mul(lam, w);
       for (let i = 0; i < n; i++) r[i] -= w[i];
@@ -400,51 +435,49 @@ export function solveTransposed(
     for (let i = 0; i < n; i++) beta += r[i] * r[i];
     beta = Math.sqrt(beta);
     if (beta <= tol * gNorm) break;
-    V.length = 0;
-    Z.length = 0;
-    for (let i = 0; i < n; i++) r[i] /= beta;
-    V.push(r);
+    const v0 = V[0];
+    for (let i = 0; i < n; i++) v0[i] = r[i] / beta;
     e.fill(0);
     e[0] = beta;
     let k = 0;
     for (; k < maxIt; k++) {
-      const z = applyFactorTranspose(F, Float64Array.from(V[k]), scratch);
-      Z.push(z);
+      const z = Z[k];
+      z.set(V[k]);
+      applyFactorTranspose(F, z, scratch);
       mul(z, w);
       // modified Gram-Schmidt
       for (let j = 0; j <= k; j++) {
         const vj = V[j];
         let h = 0;
         for (let i = 0; i < n; i++) h += w[i] * vj[i];
-        H[j * maxIt + k] = h;
+        H[j * ld + k] = h;
         for (let i = 0; i < n; i++) w[i] -= h * vj[i];
       }
       let hn = 0;
       for (let i = 0; i < n; i++) hn += w[i] * w[i];
       hn = Math.sqrt(hn);
-      H[(k + 1) * maxIt + k] = hn;
+      H[(k + 1) * ld + k] = hn;
       // apply previous rotations, then a new one
       for (let j = 0; j < k; j++) {
-        const a = H[j * maxIt + k];
-        const b = H[(j + 1) * maxIt + k];
-        H[j * maxIt + k] = cs[j] * a + sn[j] * b;
-        H[(j + 1) * maxIt + k] = -sn[j] * a + cs[j] * b;
+        const a = H[j * ld + k];
+        const b = H[(j + 1) * ld + k];
+        H[j * ld + k] = cs[j] * a + sn[j] * b;
+        H[(j + 1) * ld + k] = -sn[j] * a + cs[j] * b;
       }
-      const a = H[k * maxIt + k];
-      const b = H[(k + 1) * maxIt + k];
+      const a = H[k * ld + k];
+      const b = H[(k + 1) * ld + k];
       const den = Math.hypot(a, b);
       cs[k] = den > 0 ? a / den : 1;
       sn[k] = den > 0 ? b / den : 0;
-      H[k * maxIt + k] = den;
-      H[(k + 1) * maxIt + k] = 0;
+      H[k * ld + k] = den;
+      H[(k + 1) * ld + k] = 0;
       e[k + 1] = -sn[k] * e[k];
       e[k] = cs[k] * e[k];
       total++;
       const done = Math.abs(e[k + 1]) <= tol * gNorm || hn === 0;
       if (!done && k + 1 < maxIt) {
-        const vn = new Float64Array(n);
+        const vn = V[k + 1];
         for (let i = 0; i < n; i++) vn[i] = w[i] / hn;
-        V.push(vn);
       }
       if (done) {
         k++;
@@ -453,11 +486,10 @@ export function solveTransposed(
     }
     // solve the triangular system and update lam = lam + Z y
     const kk = Math.min(k, maxIt);
-    const yv = new Float64Array(kk);
     for (let i = kk - 1; i >= 0; i--) {
-      let s = e[i];
-      for (let j = i + 1; j < kk; j++) s -= H[i * maxIt + j] * yv[j];
-      yv[i] = s / H[i * maxIt + i];
+      let s2 = e[i];
+      for (let j = i + 1; j < kk; j++) s2 -= H[i * ld + j] * yv[j];
+      yv[i] = s2 / H[i * ld + i];
     }
     for (let j = 0; j < kk; j++) {
       const zj = Z[j];

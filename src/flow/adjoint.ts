@@ -65,7 +65,7 @@ import {
   type ResidualData,
   type ResidualWork,
 } from './adjoint-residual';
-import { factorBlockSystem, solveTransposed, type BlockFactor } from './adjoint-solve';
+import { factorBlockSystem, newGmresWorkspace, solveTransposed, type BlockFactor, type GmresWorkspace } from './adjoint-solve';
 import { createBlockSystem, type BlockSystem } from './blsolve';
 import { forceCoefficients } from './inviscid';
 import { wakeNodeInfluence } from './panel-kernels';
@@ -207,6 +207,7 @@ interface Workspace {
   /** m-column structure of J (fast J^T products) */
   jc: JacobianCoefficients;
   F: BlockFactor | null;
+  gm: GmresWorkspace;
   lam: Float64Array;
   rhs: Float64Array;
   // geometry reverse scratch
@@ -260,6 +261,7 @@ function workspaceFor(solver: ViscousSolver): Workspace {
       J: createBlockSystem(cap),
       jc: newJacobianCoefficients(d.nsys),
       F: null,
+      gm: newGmresWorkspace(3 * d.nsys, d.nsys),
       lam: new Float64Array(3 * d.nsys),
       rhs: new Float64Array(3 * d.nsys),
       a: new Float64Array(nTot),
@@ -649,6 +651,7 @@ function fixedAlphaGradient(solver: ViscousSolver, ws: Workspace, obj: Objective
     rhs,
     { tolerance: tol, multiply: (y, x) => void multiplyTransposeStructured(ws.J, ws.jc, d.um, y, x) },
     ws.lam,
+    ws.gm,
   );
   const lam = sol.lam;
   for (let i = 0; i < lam.length; i++) lam[i] = -lam[i];

@@ -8,27 +8,12 @@ import { normalize } from '../geometry/normalize';
 import { repanel } from '../geometry/paneling';
 import type { Airfoil } from '../geometry/types';
 import type { FlowConditions, PointResult, SolverOptions } from './types';
+import { failedPoint } from './result';
 import { createSolver, resolveSettings, type ViscousSolver } from './viscous';
 
 /** Conditions of `analyze`: the flow plus either angles of attack (degrees) or lift coefficients. */
 export type AnalyzeConditions = FlowConditions & { alphaDeg?: number | number[]; cl?: number | number[] };
 
-/** A point that could not be computed at all (NaN everywhere, converged false). */
-export function failedPoint(alphaDeg: number): PointResult {
-  return {
-    alpha: alphaDeg,
-    cl: NaN,
-    cd: NaN,
-    cdp: NaN,
-    cdf: NaN,
-    cm: NaN,
-    xtrTop: NaN,
-    xtrBot: NaN,
-    converged: false,
-    iterations: 0,
-    residual: NaN,
-  };
-}
 
 /**
  * Chord-1 airfoil as the solver sees it: normalized (LE at the origin, chord 1, incidence kept like

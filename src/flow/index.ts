@@ -2,7 +2,8 @@
  * Public API of the flow solver: analyze() for polars, createSolver() for repeated solves on one
  * geometry (warm starts, Jacobian access for the adjoint), and the result types.
  */
-export { analyze, prepareAirfoil, sweepOrder, failedPoint, type AnalyzeConditions } from './analyze';
+export { analyze, prepareAirfoil, sweepOrder, type AnalyzeConditions } from './analyze';
+export { failedPoint } from './result';
 export {
   createSolver,
   ViscousSolver,

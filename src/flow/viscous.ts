@@ -69,6 +69,7 @@ import {
   type StagnationPoint,
   type StationMap,
 } from './stations';
+import { failedPoint } from './result';
 import type { BoundaryLayerSide, FlowConditions, PointResult, SolverOptions } from './types';
 import { buildWake, wakeNodeCount, type Wake } from './wake';
 
@@ -321,7 +322,7 @@ export class ViscousSolver {
    * point re-initializes).
    */
   solveAlpha(alphaDeg: number, retry = true): PointResult {
-    if (!Number.isFinite(alphaDeg)) return this.failedResult(alphaDeg);
+    if (!Number.isFinite(alphaDeg)) return failedPoint(alphaDeg);
     this.clSpec = NaN;
     const alpha = alphaDeg * DEG;
     if (!this.settings.viscous) return this.inviscidResult(alpha);
@@ -330,14 +331,14 @@ export class ViscousSolver {
 
   /** Operating point at lift coefficient cl (alpha found by the solver); `retry` as in solveAlpha. */
   solveCl(cl: number, retry = true): PointResult {
-    if (!Number.isFinite(cl)) return this.failedResult(NaN);
+    if (!Number.isFinite(cl)) return failedPoint(NaN);
     this.clSpec = cl;
     const alphaInv = this.inviscidAlphaForCl(cl);
     if (!this.settings.viscous) {
-      if (!Number.isFinite(alphaInv)) return this.failedResult(NaN);
+      if (!Number.isFinite(alphaInv)) return failedPoint(NaN);
       return this.inviscidResult(alphaInv);
     }
-    if (!Number.isFinite(alphaInv)) return this.failedResult(NaN);
+    if (!Number.isFinite(alphaInv)) return failedPoint(NaN);
     // XFOIL SPECCL starts from the inviscid alpha of the target CL. With a converged viscous state
     // to warm-start from, the viscous alpha of the last point plus the inviscid lift slope is a
     // much closer start (the BL state matches it better, fewer relaxed iterations).
@@ -1008,22 +1009,6 @@ export class ViscousSolver {
   // ------------------------------------------------------------------------------------------
   // results
 
-  private failedResult(alphaDeg: number): PointResult {
-    return {
-      alpha: alphaDeg,
-      cl: NaN,
-      cd: NaN,
-      cdp: NaN,
-      cdf: NaN,
-      cm: NaN,
-      xtrTop: NaN,
-      xtrBot: NaN,
-      converged: false,
-      iterations: 0,
-      residual: NaN,
-    };
-  }
-
   private inviscidResult(alpha: number): PointResult {
     const sol = inviscidSolution(this.inv, alpha, this.settings.mach);
     this.alpha = alpha;
@@ -1049,7 +1034,7 @@ export class ViscousSolver {
   private result(res: LoopResult): PointResult {
     const S = this.state;
     if (!S || res.nan) {
-      const r = this.failedResult(this.alpha / DEG);
+      const r = failedPoint(this.alpha / DEG);
       r.iterations = res.iterations;
       r.residual = res.rms;
       return r;

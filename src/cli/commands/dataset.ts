@@ -179,7 +179,12 @@ export const datasetCommand: CommandSpec = {
     'continues from the last checkpointed chunk.',
   positionals: [
     { name: 'action', required: false, description: 'merge or info (omit to generate)' },
-    { name: 'DIR', required: false, variadic: true, description: 'dataset directory (info) or input directories (merge)' },
+    {
+      name: 'DIR',
+      required: false,
+      variadic: true,
+      description: 'dataset directory (info) or input directories (merge)',
+    },
   ],
   options: [
     {

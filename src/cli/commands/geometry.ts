@@ -17,13 +17,36 @@ export const geometryCommand: CommandSpec = {
     'thickness and camber with their x/c, area, leading-edge radius, trailing-edge thickness and angle,\n' +
     'and a self-intersection check. --fit fits a parametrization (least squares) and prints its\n' +
     'parameters and fit error; --panels repanels with XFOIL-like curvature clustering.',
-  positionals: [{ name: 'airfoil', description: 'path to .dat, NACA code (naca2412) or shipped name (e387)' }],
+  positionals: [
+    { name: 'airfoil', description: 'path to .dat, NACA code (naca2412) or shipped name (e387)' },
+  ],
   options: [
-    { name: 'fit', type: 'string', placeholder: 'SPEC', description: 'fit a parametrization: cst:8, naca4, naca5, bezier:6, hh:8, parsec' },
-    { name: 'panels', type: 'integer', placeholder: 'N', min: 20, max: 2000, description: 'repanel to N nodes (XFOIL-like clustering)' },
+    {
+      name: 'fit',
+      type: 'string',
+      placeholder: 'SPEC',
+      description: 'fit a parametrization: cst:8, naca4, naca5, bezier:6, hh:8, parsec',
+    },
+    {
+      name: 'panels',
+      type: 'integer',
+      placeholder: 'N',
+      min: 20,
+      max: 2000,
+      description: 'repanel to N nodes (XFOIL-like clustering)',
+    },
     { name: 'normalize', type: 'boolean', description: 'normalize first (LE at origin, chord 1)' },
-    { name: 'derotate', type: 'boolean', description: 'with --normalize: also rotate the chord line to the x axis' },
-    { name: 'out', type: 'string', placeholder: 'FILE', description: 'write the (repaneled/normalized) airfoil as a Selig .dat' },
+    {
+      name: 'derotate',
+      type: 'boolean',
+      description: 'with --normalize: also rotate the chord line to the x axis',
+    },
+    {
+      name: 'out',
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'write the (repaneled/normalized) airfoil as a Selig .dat',
+    },
   ],
   examples: [
     'foilopt geometry e387',
@@ -53,7 +76,14 @@ export const geometryCommand: CommandSpec = {
     if (out) writeSeligFile(out, airfoil);
     if (args.options.json) {
       io.stdout(
-        JSON.stringify({ name: airfoil.name, source: airfoil.source ?? null, nodes: airfoil.x.length, measures: m, fit: fit ?? null, out: out ?? null }) + '\n',
+        JSON.stringify({
+          name: airfoil.name,
+          source: airfoil.source ?? null,
+          nodes: airfoil.x.length,
+          measures: m,
+          fit: fit ?? null,
+          out: out ?? null,
+        }) + '\n',
       );
       return 0;
     }
@@ -70,10 +100,14 @@ export const geometryCommand: CommandSpec = {
       `  self-intersecting  ${m.selfIntersecting ? 'YES' : 'no'}`,
     ];
     if (fit) {
-      lines.push('', `  fit ${fit.spec}: max deviation ${(fit.maxDeviation as number).toExponential(3)}, rms ${(fit.rmsDeviation as number).toExponential(3)} (chord units)`);
+      lines.push(
+        '',
+        `  fit ${fit.spec}: max deviation ${(fit.maxDeviation as number).toExponential(3)}, rms ${(fit.rmsDeviation as number).toExponential(3)} (chord units)`,
+      );
       const names = fit.names as string[];
       const params = fit.params as number[];
-      for (let i = 0; i < names.length; i++) lines.push(`    ${names[i].padEnd(14)} ${params[i].toPrecision(8)}`);
+      for (let i = 0; i < names.length; i++)
+        lines.push(`    ${names[i].padEnd(14)} ${params[i].toPrecision(8)}`);
     }
     if (out) lines.push('', `  wrote ${out}`);
     io.stdout(lines.join('\n') + '\n');

@@ -16,7 +16,8 @@ const OBJECTIVE_NAMES: Record<string, Objective> = { cl: 'cl', cd: 'cd', cm: 'cm
 /** A single finite number from an option value (the operating point takes one value, not a sweep). */
 function singleNumber(raw: string, name: string): number {
   const v = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new FoiloptError(`--${name}: expected one number, got '${raw}'`);
+  if (raw.trim() === '' || !Number.isFinite(v))
+    throw new FoiloptError(`--${name}: expected one number, got '${raw}'`);
   return v;
 }
 
@@ -25,7 +26,7 @@ export const gradientCommand: CommandSpec = {
   summary: 'shape gradient of CL, CD, CM or L/D (discrete adjoint of the viscous solver)',
   description:
     'Gradient of an objective (--of cl|cd|cm|ld) at one operating point (--alpha A degrees, or --cl C:\n' +
-    'fixed lift, alpha adjusts) w.r.t. the shape variables: --param nodes (default; the airfoil\'s node\n' +
+    "fixed lift, alpha adjusts) w.r.t. the shape variables: --param nodes (default; the airfoil's node\n" +
     'coordinates x0, y0, x1, ...) or a parametrization spec such as cst:8 (its fit to the airfoil is the\n' +
     'design point). The airfoil is normalized and repaneled as in `analyze`; the chain rule runs through\n' +
     'both. --method adjoint (default): one adjoint solve, cost independent of the number of variables;\n' +
@@ -38,8 +39,19 @@ export const gradientCommand: CommandSpec = {
   options: [
     { name: 're', type: 'number', placeholder: 'R', min: 1, description: 'chord Reynolds number (required)' },
     { name: 'alpha', type: 'string', placeholder: 'A', description: 'angle of attack, degrees' },
-    { name: 'cl', type: 'string', placeholder: 'C', description: 'target lift coefficient (instead of --alpha)' },
-    { name: 'of', type: 'string', placeholder: 'J', default: 'cd', description: 'objective: cl, cd, cm or ld' },
+    {
+      name: 'cl',
+      type: 'string',
+      placeholder: 'C',
+      description: 'target lift coefficient (instead of --alpha)',
+    },
+    {
+      name: 'of',
+      type: 'string',
+      placeholder: 'J',
+      default: 'cd',
+      description: 'objective: cl, cd, cm or ld',
+    },
     {
       name: 'param',
       type: 'string',
@@ -102,15 +114,19 @@ export const gradientCommand: CommandSpec = {
   run(args, io) {
     const o = args.options;
     if (o.re === undefined) throw new FoiloptError('--re is required (chord Reynolds number, e.g. --re 1e6)');
-    if ((o.alpha === undefined) === (o.cl === undefined)) throw new FoiloptError('give exactly one of --alpha or --cl');
+    if ((o.alpha === undefined) === (o.cl === undefined))
+      throw new FoiloptError('give exactly one of --alpha or --cl');
     const of = OBJECTIVE_NAMES[String(o.of).trim().toLowerCase()];
     if (!of) throw new FoiloptError(`--of: expected cl, cd, cm or ld, got '${String(o.of)}'`);
     const method = String(o.method).trim().toLowerCase();
-    if (method !== 'adjoint' && method !== 'fd') throw new FoiloptError(`--method: expected adjoint or fd, got '${String(o.method)}'`);
+    if (method !== 'adjoint' && method !== 'fd')
+      throw new FoiloptError(`--method: expected adjoint or fd, got '${String(o.method)}'`);
     const xtrTop = o['xtr-top'] as number;
     const xtrBot = o['xtr-bot'] as number;
     if (method === 'adjoint' && (xtrTop < 1 || xtrBot < 1))
-      throw new FoiloptError('forced transition (--xtr-top/--xtr-bot < 1) is not supported by the adjoint yet; use --method fd');
+      throw new FoiloptError(
+        'forced transition (--xtr-top/--xtr-bot < 1) is not supported by the adjoint yet; use --method fd',
+      );
     const airfoil = loadAirfoil(args.positionals[0]);
     const r = shapeGradient({
       airfoil,
@@ -124,7 +140,14 @@ export const gradientCommand: CommandSpec = {
     });
     if (o.json) {
       io.stdout(
-        JSON.stringify({ of: r.of, value: r.value, names: r.names, gradient: r.gradient, method: r.method, seconds: r.seconds }) + '\n',
+        JSON.stringify({
+          of: r.of,
+          value: r.value,
+          names: r.names,
+          gradient: r.gradient,
+          method: r.method,
+          seconds: r.seconds,
+        }) + '\n',
       );
       return 0;
     }
@@ -135,10 +158,12 @@ export const gradientCommand: CommandSpec = {
       ` d(${of})/d(variables) by ${r.method} at ${o.cl !== undefined ? 'fixed CL' : 'fixed alpha'}, ${of} = ${r.value.toPrecision(8)}, ` +
         `${r.names.length} variables, ${r.seconds.toFixed(3)} s`,
     ];
-    if (Number.isFinite(r.alphaDerivative)) lines.push(` d(${of})/d(alpha) = ${r.alphaDerivative.toExponential(6)} per degree`);
+    if (Number.isFinite(r.alphaDerivative))
+      lines.push(` d(${of})/d(alpha) = ${r.alphaDerivative.toExponential(6)} per degree`);
     lines.push('');
     const w = Math.max(8, ...r.names.map((n) => n.length));
-    for (let i = 0; i < r.names.length; i++) lines.push(`  ${r.names[i].padEnd(w)}  ${r.gradient[i].toExponential(8).padStart(16)}`);
+    for (let i = 0; i < r.names.length; i++)
+      lines.push(`  ${r.names[i].padEnd(w)}  ${r.gradient[i].toExponential(8).padStart(16)}`);
     io.stdout(lines.join('\n') + '\n');
     return 0;
   },

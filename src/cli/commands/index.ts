@@ -6,4 +6,10 @@ import { airfoilsCommand } from './airfoils';
 import { datasetCommand } from './dataset';
 import { gradientCommand } from './gradient';
 
-export const commands: CommandSpec[] = [geometryCommand, analyzeCommand, airfoilsCommand, datasetCommand, gradientCommand];
+export const commands: CommandSpec[] = [
+  geometryCommand,
+  analyzeCommand,
+  airfoilsCommand,
+  datasetCommand,
+  gradientCommand,
+];
