@@ -407,7 +407,9 @@ export function repanelTrace(
       jc[i] = -ap - fp * kq[i + 1] * kd[i + 1];
     }
   };
+  let newtonIterations = 0;
   for (let it = 0; it < 20; it++) {
+    newtonIterations++;
     spacing();
     const step = tridiag(ja, jb, jc, rr, nn);
     let mx = 0;
@@ -415,7 +417,7 @@ export function repanelTrace(
       sn[i] += step[i];
       mx = Math.max(mx, Math.abs(step[i]));
     }
-    if (mx < 1e-15 * sTot) break;
+    if (mx < 1e-13 * sTot) break;
   }
   spacing();
   // check: the re-evaluation reproduces repanel's nodes
@@ -430,7 +432,7 @@ export function repanelTrace(
   return {
     sp, nb, sb, sTot, sbref, sle, sleR, kap, kIv, iLe, kapLeRaw, kapLe, halfDen, sampIv, sampS, kapAvg, cterat,
     lsA, lsBv, ls, ls2, ta, tb, tc, tv, rdsm, rdsp, jLe, iLeR, raw, kapMax, iMax, maxTies, kapS, kapSs, cc, nn,
-    sn, kq, kd, snIv, ja, jb, jc, ipfac, nOut,
+    sn, kq, kd, snIv, ja, jb, jc, ipfac, nOut, newtonIterations,
   };
 }
 
