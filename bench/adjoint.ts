@@ -188,7 +188,9 @@ const worst = rows.reduce((m, r) => Math.max(m, r.relErr2), 0);
 console.log(`\nworst relative 2-norm error: ${fmtE(worst)} (acceptance: <= 1e-4)\n`);
 
 // ------------------------------------------------------------------------------ cost
-console.log('Cost: one adjoint gradient (CD, chain through repanel) vs one converged solve, NACA 2412 Re 1e6 alpha 4');
+console.log(
+  'Cost: one adjoint gradient (CD, chain through repanel) vs one converged solve, NACA 2412 Re 1e6 alpha 4',
+);
 const median = (a: number[]): number => {
   const s = [...a].sort((x, y) => x - y);
   return s[Math.floor(s.length / 2)];
@@ -239,7 +241,9 @@ if (!SKIP_TIMING) {
   }
   const warmMs = median(tWarm);
   const designMs = median(tDesign);
-  console.log(`  warm-start solve (alpha 3 -> 4 deg, ${median(tWarmIt)} Newton iterations): ${warmMs.toFixed(2)} ms`);
+  console.log(
+    `  warm-start solve (alpha 3 -> 4 deg, ${median(tWarmIt)} Newton iterations): ${warmMs.toFixed(2)} ms`,
+  );
   console.log(`  design-step solve (new geometry, cold start):          ${designMs.toFixed(2)} ms`);
   designs.forEach((x, k) => {
     const g = median(tGrad[k]);
@@ -264,15 +268,24 @@ if (!SKIP_TIMING) {
     tp.push(performance.now() - t);
   }
   console.log(`  (of which the solver-node gradient: ${median(tp).toFixed(2)} ms)`);
-  timing.push({ warmSolveMs: warmMs, warmSolveIterations: median(tWarmIt), designStepSolveMs: designMs, panelGradientMs: median(tp) });
+  timing.push({
+    warmSolveMs: warmMs,
+    warmSolveIterations: median(tWarmIt),
+    designStepSolveMs: designMs,
+    panelGradientMs: median(tp),
+  });
 }
 
-const file = writeBenchJson('adjoint', {
-  generated: new Date().toISOString(),
-  quick: QUICK,
-  accuracy: rows,
-  worstRelErr2: worst,
-  timing,
-  seconds: (Date.now() - t0) / 1000,
-});
-console.log(`\nwrote ${file} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+if (ONLY || SKIP_TIMING) {
+  console.log('\npartial run (BENCH_CASES / BENCH_SKIP_TIMING): bench/out/adjoint.json not written');
+} else {
+  const file = writeBenchJson('adjoint', {
+    generated: new Date().toISOString(),
+    quick: QUICK,
+    accuracy: rows,
+    worstRelErr2: worst,
+    timing,
+    seconds: (Date.now() - t0) / 1000,
+  });
+  console.log(`\nwrote ${file} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}

@@ -32,7 +32,8 @@ const WAKE_JOG_DEG = 0.01;
 /** Fixed-alpha solve with the wake rebuilt at exactly alphaDeg (jog away and back). */
 export function solveAlphaRebuildingWake(solver: ViscousSolver, alphaDeg: number): PointResult {
   const wake = solver.wake;
-  if (wake && Math.abs(wake.alphaRad - (alphaDeg * Math.PI) / 180) > 0) solver.solveAlpha(alphaDeg + WAKE_JOG_DEG);
+  if (wake && Math.abs(wake.alphaRad - (alphaDeg * Math.PI) / 180) > 0)
+    solver.solveAlpha(alphaDeg + WAKE_JOG_DEG);
   return solver.solveAlpha(alphaDeg);
 }
 
@@ -189,12 +190,21 @@ export function adjointShapeGradients(
       }
     }
     const ib = normalizeReverse(t.input, nb.x, nb.y);
-    return { objective: g.objective, value: g.value, gradient: toVariables(design, ib.x, ib.y), alpha: g.alpha };
+    return {
+      objective: g.objective,
+      value: g.value,
+      gradient: toVariables(design, ib.x, ib.y),
+      alpha: g.alpha,
+    };
   });
 }
 
 /** Reverse of repanel by central differences of the map, one input coordinate at a time (fallback). */
-function repanelReverseFD(t: PrepareTrace, gx: Float64Array, gy: Float64Array): { x: Float64Array; y: Float64Array } {
+function repanelReverseFD(
+  t: PrepareTrace,
+  gx: Float64Array,
+  gy: Float64Array,
+): { x: Float64Array; y: Float64Array } {
   const a = t.normalized;
   const nb = a.x.length;
   const out = { x: new Float64Array(nb), y: new Float64Array(nb) };

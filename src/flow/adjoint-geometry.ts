@@ -16,7 +16,12 @@ import { WAKE_GAP_LENGTH_RATIO } from './stations';
  * Solves A^T x = b in place with the factors of dense-lu.ts luFactor (PA = LU, row-major, LAPACK
  * pivots): U^T z = b, L^T w = z, x = P^T w.
  */
-export function luSolveTransposed(lu: Float64Array, n: number, piv: Int32Array, b: Float64Array): Float64Array {
+export function luSolveTransposed(
+  lu: Float64Array,
+  n: number,
+  piv: Int32Array,
+  b: Float64Array,
+): Float64Array {
   // U^T z = b (forward): z_i = (b_i - sum_{k<i} U_ki z_k) / U_ii
   for (let i = 0; i < n; i++) {
     let s = b[i];
@@ -186,7 +191,13 @@ export function cubicValueReverse(
 }
 
 /** df/ds (cubicSlope) on interval i at sq, and d2f/ds2, for the reverse of the LE condition. */
-function cubicSlopeAt(f: ArrayLike<number>, fs: ArrayLike<number>, s: ArrayLike<number>, i: number, sq: number): number {
+function cubicSlopeAt(
+  f: ArrayLike<number>,
+  fs: ArrayLike<number>,
+  s: ArrayLike<number>,
+  i: number,
+  sq: number,
+): number {
   const h = s[i + 1] - s[i];
   const t = (sq - s[i]) / h;
   const d = f[i + 1] - f[i];
@@ -223,7 +234,12 @@ export function arcLengthReverse(
  * Reverse of geometricSpacing(ds1, smax, nn) (wake.ts): out[k] = ds1 (r^k - 1)/(r - 1) with r such
  * that out[nn-1] = smax. Given the bars of out, returns [ds1 bar, smax bar].
  */
-export function geometricSpacingReverse(ds1: number, smax: number, nn: number, outB: ArrayLike<number>): [number, number] {
+export function geometricSpacingReverse(
+  ds1: number,
+  smax: number,
+  nn: number,
+  outB: ArrayLike<number>,
+): [number, number] {
   const nex = nn - 1;
   // recover r from the forward definition (Newton on G(r) = smax/ds1)
   const sigma = smax / ds1;
@@ -290,7 +306,20 @@ export interface TeBars {
 
 /** Zeroed TeBars. */
 export function newTeBars(): TeBars {
-  return { ante: 0, aste: 0, dste: 0, scs: 0, sds: 0, xp0: 0, yp0: 0, xpN: 0, ypN: 0, xte: 0, yte: 0, chord: 0 };
+  return {
+    ante: 0,
+    aste: 0,
+    dste: 0,
+    scs: 0,
+    sds: 0,
+    xp0: 0,
+    yp0: 0,
+    xpN: 0,
+    ypN: 0,
+    xte: 0,
+    yte: 0,
+    chord: 0,
+  };
 }
 
 /**
@@ -299,7 +328,13 @@ export function newTeBars(): TeBars {
  * LEFIND's defining condition), the end slopes, and the cumulative chord length s (sB, bars of
  * s at every node). Adds the node-coordinate bars to xB, yB. `sB` is consumed (modified).
  */
-export function panelGeometryReverse(g: PanelGeometry, tb: TeBars, sB: Float64Array, xB: Float64Array, yB: Float64Array): void {
+export function panelGeometryReverse(
+  g: PanelGeometry,
+  tb: TeBars,
+  sB: Float64Array,
+  xB: Float64Array,
+  yB: Float64Array,
+): void {
   const n = g.n;
   const { x, y, xp, yp, s } = g;
   // scs = ante/dste, sds = aste/dste (blunt TE)
@@ -516,9 +551,12 @@ export function cubicReverse(
   const p = (d + al * c1 + be * c2) / h;
   const q = ((6 * t - 4) * c1 + (6 * t - 2) * c2) / (h * h);
   let dB = vB * t + pB / h;
-  let c1B = vB * P * (1 - t) + (pB * al) / h + (qB * (6 * t - 4)) / (h * h);
-  let c2B = -vB * P * t + (pB * be) / h + (qB * (6 * t - 2)) / (h * h);
-  const tB = vB * (d + (1 - 2 * t) * Q - P * (c1 + c2)) + (pB * ((6 * t - 4) * c1 + (6 * t - 2) * c2)) / h + (qB * 6 * (c1 + c2)) / (h * h);
+  const c1B = vB * P * (1 - t) + (pB * al) / h + (qB * (6 * t - 4)) / (h * h);
+  const c2B = -vB * P * t + (pB * be) / h + (qB * (6 * t - 2)) / (h * h);
+  const tB =
+    vB * (d + (1 - 2 * t) * Q - P * (c1 + c2)) +
+    (pB * ((6 * t - 4) * c1 + (6 * t - 2) * c2)) / h +
+    (qB * 6 * (c1 + c2)) / (h * h);
   let hB = -(pB * p) / h - (2 * qB * q) / h;
   // c1 = h fs0 - d, c2 = h fs1 - d
   fsB[i] += c1B * h;

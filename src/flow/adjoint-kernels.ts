@@ -304,7 +304,23 @@ function sourcePanelReverse(
   const A2 = (sq - so) * dsip + (sp - so) * dsio;
   const B2 = (sq - so) * dsip + (so - sp) * dsio;
   // half 1-0
-  halfReverse(x1, x0, yy, rs1, rs0, g1, g0, a1, a0, x1i, yyi, QOPI * wz * A1, QOPI * wz * B1, QOPI * wq * A1, QOPI * wq * B1);
+  halfReverse(
+    x1,
+    x0,
+    yy,
+    rs1,
+    rs0,
+    g1,
+    g0,
+    a1,
+    a0,
+    x1i,
+    yyi,
+    QOPI * wz * A1,
+    QOPI * wz * B1,
+    QOPI * wq * A1,
+    QOPI * wq * B1,
+  );
   const A1B = QOPI * (wq !== 0 ? wz * hv.psum + wq * hv.psni : wz * hv.psum);
   const B1B = QOPI * (wq !== 0 ? wz * hv.pdif + wq * hv.pdni : wz * hv.pdif);
   pb.x1 += hb.xa;
@@ -320,7 +336,23 @@ function sourcePanelReverse(
   pb.x1i += hb.x1i;
   pb.yyi += hb.yyi;
   // half 0-2
-  halfReverse(x0, x2, yy, rs0, rs2, g0, g2, a0, a2, x1i, yyi, QOPI * wz * A2, QOPI * wz * B2, QOPI * wq * A2, QOPI * wq * B2);
+  halfReverse(
+    x0,
+    x2,
+    yy,
+    rs0,
+    rs2,
+    g0,
+    g2,
+    a0,
+    a2,
+    x1i,
+    yyi,
+    QOPI * wz * A2,
+    QOPI * wz * B2,
+    QOPI * wq * A2,
+    QOPI * wq * B2,
+  );
   const A2B = QOPI * (wq !== 0 ? wz * hv.psum + wq * hv.psni : wz * hv.psum);
   const B2B = QOPI * (wq !== 0 ? wz * hv.pdif + wq * hv.pdni : wz * hv.pdif);
   pb.x0 += hb.xa;
@@ -498,7 +530,15 @@ export function finishWakePanels(w: KernelWakePanels, acc: PanelAccumulator, wb:
 }
 
 /** Adds the bar of |P_b - P_a| (value len) to the node bars. */
-function lengthBar(bx: Float64Array, by: Float64Array, xs: Float64Array, ys: Float64Array, a: number, b: number, lenB: number): void {
+function lengthBar(
+  bx: Float64Array,
+  by: Float64Array,
+  xs: Float64Array,
+  ys: Float64Array,
+  a: number,
+  b: number,
+  lenB: number,
+): void {
   if (lenB === 0) return;
   const dx = xs[b] - xs[a];
   const dy = ys[b] - ys[a];
@@ -540,8 +580,6 @@ export function airfoilInfluenceVJP(
   const wz = mode === MODE_PSI ? 1 : 0;
   const wq = mode === MODE_DQ ? 1 : 0;
   const pi = Math.PI;
-  const bx = ab.x;
-  const by = ab.y;
   let gCarry = 0;
   let haveCarry = false;
   let gNode0 = 0;
@@ -702,7 +740,26 @@ export function airfoilInfluenceVJP(
       const pdniB = QOPI * wq * (gp - go);
       vortexReverse(x1, x2, yy, rs1, rs2, g1, g2, t1, t2, x1i, yyi, psisB, psidB, psniB, pdniB);
     }
-    frameReverse(rx1, ry1, rx2, ry2, sx, sy, x1, x2, x0, yy, rs1, rs2, rs0, nxi, nyi, skip1, skip2, sig !== null);
+    frameReverse(
+      rx1,
+      ry1,
+      rx2,
+      ry2,
+      sx,
+      sy,
+      x1,
+      x2,
+      x0,
+      yy,
+      rs1,
+      rs2,
+      rs0,
+      nxi,
+      nyi,
+      skip1,
+      skip2,
+      sig !== null,
+    );
     accumulate(acc, jo, pb.apan, lenB, ab, jo, jp, fb);
   }
 }
@@ -1075,7 +1132,6 @@ export function airfoilRowsPsiVJP(
     let fbx = 0;
     let fby = 0;
     let gCarry = 0;
-    let gNode0 = 0;
     for (let jo = 0; jo < n - 1; jo++) {
       const jp = jo + 1;
       const jm = jo === 0 ? jo : jo - 1;
@@ -1096,17 +1152,18 @@ export function airfoilRowsPsiVJP(
       const yy = sx * ry1 - sy * rx1;
       const rs1 = rx1 * rx1 + ry1 * ry1;
       const rs2 = rx2 * rx2 + ry2 * ry2;
-      const skip1 = i === jo;
-      const skip2 = i === jp;
+      // a field point on a panel end (its own node, or a coincident one: closed TE) has no log/angle
+      // terms there, as in the forward kernel
+      const skip1 = i === jo || !(rs1 > 0);
+      const skip2 = i === jp || !(rs2 > 0);
       let g1 = 0;
       let t1 = 0;
       if (!skip1) {
-        g1 = jo > 0 ? gCarry : Math.log(rs1);
+        g1 = jo > 0 && gCarry !== 0 ? gCarry : Math.log(rs1);
         t1 = th - psi[jo];
         if (t1 > pi) t1 -= twoPi;
         else if (t1 <= -pi) t1 += twoPi;
       }
-      if (jo === 0) gNode0 = g1;
       let g2 = 0;
       let t2 = 0;
       if (!skip2) {
@@ -1299,11 +1356,11 @@ export function airfoilRowsPsiVJP(
         const yy = sx * ry1 - sy * rx1;
         const rs1 = rx1 * rx1 + ry1 * ry1;
         const rs2 = rx2 * rx2 + ry2 * ry2;
-        const skip1 = i === jo;
-        const skip2 = i === 0;
-        const g1 = skip1 ? 0 : gCarry;
+        const skip1 = i === jo || !(rs1 > 0);
+        const skip2 = i === 0 || !(rs2 > 0);
+        const g1 = skip1 ? 0 : Math.log(rs1);
         const t1 = skip1 ? 0 : Math.atan2(x1, yy);
-        const g2 = skip2 ? 0 : gNode0;
+        const g2 = skip2 ? 0 : Math.log(rs2);
         const t2 = skip2 ? 0 : Math.atan2(x2, yy);
         const psig = 0.5 * yy * (g1 - g2) + x2 * (t2 - apan) - x1 * (t1 - apan);
         const pgam = 0.5 * x1 * g1 - 0.5 * x2 * g2 + x2 - x1 + yy * (t1 - t2);

@@ -35,6 +35,10 @@ import {
 import type { Airfoil } from '../geometry/types';
 import { arcLengthReverse, cubicEval, cubicReverse, splineSlopesReverse } from './adjoint-geometry';
 
+// hot functions bound once (module-namespace property access per call is measurable in the loops)
+const cubicValueF = cubicValue;
+const cubicSlopeF = cubicSlope;
+
 /** Bars of a spline's data: node values and slopes of x and y, and the node parameters s. */
 interface SplineBars {
   x: Float64Array;
@@ -71,7 +75,7 @@ const ev = new Float64Array(3);
  * Reverse of the implicit LE parameter s_le (findLeadingEdge: g(s) = (r(s) - r_TE) . r'(s) = 0):
  * given its bar, adds the bars of the spline data and of the two end nodes (r_TE).
  */
-function leadingEdgeReverse(sp: Spline, sle: number, sleB: number, b: SplineBars): void {
+export function leadingEdgeReverse(sp: Spline, sle: number, sleB: number, b: SplineBars): void {
   if (sleB === 0) return;
   const n = sp.n;
   const i = findInterval(sp.s, sle);
@@ -100,7 +104,11 @@ function leadingEdgeReverse(sp: Spline, sle: number, sleB: number, b: SplineBars
  * Reverse of normalize(a) (no derotation): out = (r - r_LE)/c, c = |r_TE - r_LE|, r_LE the spline
  * leading edge. Given the bars of the output coordinates, returns the bars of a's coordinates.
  */
-export function normalizeReverse(a: Airfoil, outXB: ArrayLike<number>, outYB: ArrayLike<number>): { x: Float64Array; y: Float64Array } {
+export function normalizeReverse(
+  a: Airfoil,
+  outXB: ArrayLike<number>,
+  outYB: ArrayLike<number>,
+): { x: Float64Array; y: Float64Array } {
   const n = a.x.length;
   const sp = buildSpline(a.x, a.y);
   const le = findLeadingEdge(sp);
@@ -177,10 +185,16 @@ export function curvatureReverse(sp: Spline, i: number, sq: number, kB: number, 
   return sqB;
 }
 
-/** Solves the tridiagonal system a_i u_(i-1) + b_i u_i + c_i u_(i+1) = r_i (copies, no overwrite). */
-function tridiag(a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>, r: ArrayLike<number>, n: number): Float64Array {
-  const cp = new Float64Array(n);
-  const u = new Float64Array(n);
+/** Solves a_i u_(i-1) + b_i u_i + c_i u_(i+1) = r_i (inputs kept; optional scratch cp and output u). */
+function tridiag(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  c: ArrayLike<number>,
+  r: ArrayLike<number>,
+  n: number,
+  cp: Float64Array = new Float64Array(n),
+  u: Float64Array = new Float64Array(n),
+): Float64Array {
   let den = b[0];
   cp[0] = c[0] / den;
   u[0] = r[0] / den;
@@ -194,7 +208,13 @@ function tridiag(a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number
 }
 
 /** Solves the transposed tridiagonal system (T^T u = r, T rows as in tridiag). */
-function tridiagT(a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>, r: ArrayLike<number>, n: number): Float64Array {
+function tridiagT(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  c: ArrayLike<number>,
+  r: ArrayLike<number>,
+  n: number,
+): Float64Array {
   // T^T: sub(i) = c[i-1], diag b[i], super(i) = a[i+1]
   const sub = new Float64Array(n);
   const sup = new Float64Array(n);
@@ -222,7 +242,14 @@ export interface PrepareTrace {
 export function prepareWithTrace(input: Airfoil, nodes: number, repanel = true): PrepareTrace {
   const normalized = normalize(input);
   if (!repanel) {
-    return { input, normalized, prepared: normalized, opts: { nodes }, sOut: new Float64Array(0), repaneled: false };
+    return {
+      input,
+      normalized,
+      prepared: normalized,
+      opts: { nodes },
+      sOut: new Float64Array(0),
+      repaneled: false,
+    };
   }
   const info = repanelWithInfo(normalized, { nodes });
   return { input, normalized, prepared: info.airfoil, opts: { nodes }, sOut: info.s, repaneled: true };
@@ -250,7 +277,8 @@ export function repanelTrace(
   const sp = buildSpline(a.x, a.y);
   const nb = sp.n;
   const sb = sp.s;
-  for (let i = 0; i < nb - 1; i++) if (sb[i + 1] === sb[i]) throw new Error('repanelReverse: corners not supported');
+  for (let i = 0; i < nb - 1; i++)
+    if (sb[i + 1] === sb[i]) throw new Error('repanelReverse: corners not supported');
   const sTot = sb[nb - 1];
   const sbref = 0.5 * sTot;
   const le = findLeadingEdge(sp);
@@ -345,7 +373,8 @@ export function repanelTrace(
   {
     const lim = Float64Array.from(kapSs);
     limitCurvatureUndershoot(kapS, lim, sb);
-    for (let i = 0; i < nb; i++) if (lim[i] !== kapSs[i]) throw new Error('repanelReverse: curvature limiter active');
+    for (let i = 0; i < nb; i++)
+      if (lim[i] !== kapSs[i]) throw new Error('repanelReverse: curvature limiter active');
   }
   // oversampled node parameters: re-converge the spacing equations from repanel's output parameters
   const cc = 6 * cvpar;
@@ -365,11 +394,14 @@ export function repanelTrace(
   const jc = new Float64Array(nn);
   const rr = new Float64Array(nn);
   const spacing = (): void => {
+    // sn is increasing: intervals by a moving pointer (= findInterval without corners)
+    let iv = 0;
     for (let i = 0; i < nn; i++) {
-      const iv = findInterval(sb, sn[i]);
+      const sq = sn[i];
+      while (iv < nb - 2 && sb[iv + 1] <= sq) iv++;
       snIv[i] = iv;
-      kq[i] = cubicValue(kapS, kapSs, sb, iv, sn[i]);
-      kd[i] = cubicSlope(kapS, kapSs, sb, iv, sn[i]);
+      kq[i] = cubicValueF(kapS, kapSs, sb, iv, sq);
+      kd[i] = cubicSlopeF(kapS, kapSs, sb, iv, sq);
     }
     for (let i = 0; i < nn; i++) {
       ja[i] = 0;
@@ -408,10 +440,12 @@ export function repanelTrace(
     }
   };
   let newtonIterations = 0;
+  const tdCp = new Float64Array(nn);
+  const tdU = new Float64Array(nn);
   for (let it = 0; it < 20; it++) {
     newtonIterations++;
     spacing();
-    const step = tridiag(ja, jb, jc, rr, nn);
+    const step = tridiag(ja, jb, jc, rr, nn, tdCp, tdU);
     let mx = 0;
     for (let i = 0; i < nn; i++) {
       sn[i] += step[i];
@@ -430,9 +464,53 @@ export function repanelTrace(
       throw new Error('repanelReverse: re-evaluation differs from repanel');
   }
   return {
-    sp, nb, sb, sTot, sbref, sle, sleR, kap, kIv, iLe, kapLeRaw, kapLe, halfDen, sampIv, sampS, kapAvg, cterat,
-    lsA, lsBv, ls, ls2, ta, tb, tc, tv, rdsm, rdsp, jLe, iLeR, raw, kapMax, iMax, maxTies, kapS, kapSs, cc, nn,
-    sn, kq, kd, snIv, ja, jb, jc, ipfac, nOut, newtonIterations,
+    sp,
+    nb,
+    sb,
+    sTot,
+    sbref,
+    sle,
+    sleR,
+    kap,
+    kIv,
+    iLe,
+    kapLeRaw,
+    kapLe,
+    halfDen,
+    sampIv,
+    sampS,
+    kapAvg,
+    cterat,
+    lsA,
+    lsBv,
+    ls,
+    ls2,
+    ta,
+    tb,
+    tc,
+    tv,
+    rdsm,
+    rdsp,
+    jLe,
+    iLeR,
+    raw,
+    kapMax,
+    iMax,
+    maxTies,
+    kapS,
+    kapSs,
+    cc,
+    nn,
+    sn,
+    kq,
+    kd,
+    snIv,
+    ja,
+    jb,
+    jc,
+    ipfac,
+    nOut,
+    newtonIterations,
   };
 }
 
@@ -490,11 +568,52 @@ const LE_AT_NODE_TOL = 1e-9;
 const LE_SIDE_OFFSET = 1e-7;
 
 /** Reverse of repanel from the bars of any intermediate stages (RepanelStageBars). */
-export function repanelReverseStages(T: RepanelTrace, st: RepanelStageBars): { x: Float64Array; y: Float64Array } {
+export function repanelReverseStages(
+  T: RepanelTrace,
+  st: RepanelStageBars,
+): { x: Float64Array; y: Float64Array } {
   const {
-    sp, nb, sb, sbref, sle, kap, kIv, iLe, kapLeRaw, kapLe, halfDen, sampIv, sampS, kapAvg, cterat,
-    lsA, lsBv, ls, ls2, ta, tb, tc, rdsm, rdsp, jLe, iLeR, raw, kapMax, maxTies, kapS, kapSs, cc, nn,
-    sn, kq, snIv, ja, jb, jc, ipfac, nOut,
+    sp,
+    nb,
+    sb,
+    sbref,
+    sle,
+    kap,
+    kIv,
+    iLe,
+    kapLeRaw,
+    kapLe,
+    halfDen,
+    sampIv,
+    sampS,
+    kapAvg,
+    cterat,
+    lsA,
+    lsBv,
+    ls,
+    ls2,
+    ta,
+    tb,
+    tc,
+    rdsm,
+    rdsp,
+    jLe,
+    iLeR,
+    raw,
+    kapMax,
+    maxTies,
+    kapS,
+    kapSs,
+    cc,
+    nn,
+    sn,
+    kq,
+    snIv,
+    ja,
+    jb,
+    jc,
+    ipfac,
+    nOut,
   } = T;
   const outXB = st.out?.x ?? new Float64Array(nOut);
   const outYB = st.out?.y ?? new Float64Array(nOut);

@@ -162,7 +162,8 @@ export function residualDataFromSolver(solver: ViscousSolver, reuse?: ResidualDa
   const wake = solver.wake!;
   // wake length from wake node 0
   const wl = new Float64Array(nw);
-  for (let k = 1; k < nw; k++) wl[k] = wl[k - 1] + Math.hypot(wake.x[k] - wake.x[k - 1], wake.y[k] - wake.y[k - 1]);
+  for (let k = 1; k < nw; k++)
+    wl[k] = wl[k - 1] + Math.hypot(wake.x[k] - wake.x[k - 1], wake.y[k] - wake.y[k - 1]);
   for (let is = 0; is < 2; is++) {
     for (let b = 1; b < map.nbl[is]; b++) {
       const iv = map.isys[is][b];
@@ -502,7 +503,11 @@ function stagnationBar(d: ResidualData, w: ResidualWork, sstb: number, bars: Res
 }
 
 /** Edge speeds ue = ueInv + UM m of the state u (system order). */
-export function edgeSpeeds(d: ResidualData, u: Float64Array, out: Float64Array = new Float64Array(d.nsys)): Float64Array {
+export function edgeSpeeds(
+  d: ResidualData,
+  u: Float64Array,
+  out: Float64Array = new Float64Array(d.nsys),
+): Float64Array {
   const nsys = d.nsys;
   for (let i = 0; i < nsys; i++) {
     let s = d.ueInv[i];

@@ -190,7 +190,18 @@ export function factorBlockSystem(
   }
   const out = ok
     ? reuse
-    : { nsys, cap, ivte1: J.ivte1, ivz, blk, te, vz: new Float64Array(6), vm, va, vm32: new Float32Array(3 * cap * cap) };
+    : {
+        nsys,
+        cap,
+        ivte1: J.ivte1,
+        ivz,
+        blk,
+        te,
+        vz: new Float64Array(6),
+        vm,
+        va,
+        vm32: new Float32Array(3 * cap * cap),
+      };
   out.vm32.set(vm.subarray(0, 3 * nsys * cap));
   out.nsys = nsys;
   out.ivte1 = J.ivte1;
@@ -223,12 +234,13 @@ export function applyFactor(F: BlockFactor, y: Float64Array): Float64Array {
       for (let k = 0; k < 3; k++) y[3 * F.ivz + k] -= F.vz[2 * k] * y[o] + F.vz[2 * k + 1] * y[o + 1];
     }
     const m = y[o + 2];
-    if (m !== 0) for (let kv = iv + 2; kv < nsys; kv++) {
-      const rkv = kv * 3 * cap + iv;
-      y[3 * kv] -= vm[rkv] * m;
-      y[3 * kv + 1] -= vm[rkv + cap] * m;
-      y[3 * kv + 2] -= vm[rkv + 2 * cap] * m;
-    }
+    if (m !== 0)
+      for (let kv = iv + 2; kv < nsys; kv++) {
+        const rkv = kv * 3 * cap + iv;
+        y[3 * kv] -= vm[rkv] * m;
+        y[3 * kv + 1] -= vm[rkv + cap] * m;
+        y[3 * kv + 2] -= vm[rkv + 2 * cap] * m;
+      }
   }
   // back substitution along the m columns
   for (let iv = nsys - 1; iv >= 1; iv--) {
@@ -249,7 +261,11 @@ export function applyFactor(F: BlockFactor, y: Float64Array): Float64Array {
  * rows of the stored VM (contiguous): U^T by scattering each finished station's contribution to the
  * later m components, L^T likewise to the earlier ones. `ym` = scratch of length nsys.
  */
-export function applyFactorTranspose(F: BlockFactor, y: Float64Array, ym: Float64Array = new Float64Array(F.nsys)): Float64Array {
+export function applyFactorTranspose(
+  F: BlockFactor,
+  y: Float64Array,
+  ym: Float64Array = new Float64Array(F.nsys),
+): Float64Array {
   const { nsys, cap, blk, te } = F;
   const vm = F.vm32;
   // U^T: y_m[iv] -= sum_{kv < iv} U[(kv, k), iv] y[kv, k]
@@ -422,7 +438,8 @@ export function solveTransposed(
   if (gNorm === 0) return { lam, iterations: 0, relResidual: 0 };
   const { V, Z, H, cs, sn, e, w, r, yv, scratch } = W;
   const ld = W.maxIt;
-  const mul = opts.multiply ?? ((y: Float64Array, x: Float64Array) => void multiplyTranspose(J, y, x, scratch));
+  const mul =
+    opts.multiply ?? ((y: Float64Array, x: Float64Array) => void multiplyTranspose(J, y, x, scratch));
   let total = 0;
   // restarts (rarely needed): residual r = g - J^T lam
   for (let cycle = 0; cycle < 4; cycle++) {

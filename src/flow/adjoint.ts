@@ -30,7 +30,6 @@ import {
   finishAirfoilPanels,
   finishWakePanels,
   MODE_DQ,
-  MODE_PSI,
   newAirfoilBars,
   newFieldBars,
   newPanelAccumulator,
@@ -43,14 +42,19 @@ import {
 } from './adjoint-kernels';
 import {
   arcLengthReverse,
+  cubicEval,
+  cubicReverse,
   forcesReverse,
   geometricSpacingReverse,
   luSolveTransposed,
   newTeBars,
   panelGeometryReverse,
+  splineSlopesReverse,
   wakeGapReverse,
   type TeBars,
 } from './adjoint-geometry';
+import { leadingEdgeReverse, newSplineBars } from './adjoint-prepare';
+import { findInterval } from '../geometry/spline';
 import {
   assembleJacobian,
   edgeSpeeds,
@@ -65,11 +69,17 @@ import {
   type ResidualData,
   type ResidualWork,
 } from './adjoint-residual';
-import { factorBlockSystem, newGmresWorkspace, solveTransposed, type BlockFactor, type GmresWorkspace } from './adjoint-solve';
+import {
+  factorBlockSystem,
+  newGmresWorkspace,
+  solveTransposed,
+  type BlockFactor,
+  type GmresWorkspace,
+} from './adjoint-solve';
 import { createBlockSystem, type BlockSystem } from './blsolve';
 import { forceCoefficients } from './inviscid';
 import { wakeNodeInfluence } from './panel-kernels';
-import { VACCEL, type ViscousSolver } from './viscous';
+import type { ViscousSolver } from './viscous';
 import { geometricSpacing, WAKE_FIRST_POINT_OFFSET } from './wake';
 
 /**
@@ -119,7 +129,12 @@ interface ObjectivePartials {
 }
 
 /** Objective J(U; X, alpha) and its partials (CL, CM: Karman-Tsien Cp of q = v ue; CD: Squire-Young). */
-function objectivePartials(solver: ViscousSolver, d: ResidualData, ue: Float64Array, obj: Objective): ObjectivePartials {
+function objectivePartials(
+  solver: ViscousSolver,
+  d: ResidualData,
+  ue: Float64Array,
+  obj: Objective,
+): ObjectivePartials {
   const g = solver.geom;
   const n = g.n;
   const nsys = d.nsys;
@@ -401,8 +416,34 @@ function geometryReverse(
     }
     for (let l = 0; l < nw; l++) sw[l] = ak * bW[l];
     fb.x = fb.y = fb.nx = fb.ny = 0;
-    airfoilInfluenceVJP(g, n + k, wake.x[k], wake.y[k], wake.nx[k], wake.ny[k], MODE_DQ, gE, sE, ab, accA, fb);
-    wakeSourceInfluenceVJP(wake, n, n + k, wake.x[k], wake.y[k], wake.nx[k], wake.ny[k], MODE_DQ, sw, wb, accW, fb);
+    airfoilInfluenceVJP(
+      g,
+      n + k,
+      wake.x[k],
+      wake.y[k],
+      wake.nx[k],
+      wake.ny[k],
+      MODE_DQ,
+      gE,
+      sE,
+      ab,
+      accA,
+      fb,
+    );
+    wakeSourceInfluenceVJP(
+      wake,
+      n,
+      n + k,
+      wake.x[k],
+      wake.y[k],
+      wake.nx[k],
+      wake.ny[k],
+      MODE_DQ,
+      sw,
+      wb,
+      accW,
+      fb,
+    );
     wb.x[k] += fb.x;
     wb.y[k] += fb.y;
     // freestream part of the inviscid wake speed: ca ny - sa nx
@@ -414,7 +455,8 @@ function geometryReverse(
   const L = ws.L;
   const LB = ws.LB;
   L[0] = 0;
-  for (let k = 1; k < nw; k++) L[k] = L[k - 1] + Math.hypot(wake.x[k] - wake.x[k - 1], wake.y[k] - wake.y[k - 1]);
+  for (let k = 1; k < nw; k++)
+    L[k] = L[k - 1] + Math.hypot(wake.x[k] - wake.x[k - 1], wake.y[k] - wake.y[k - 1]);
   for (let k = 0; k < nw; k++) LB[k] = bars.sNode[d.ivWake0 + k];
   wakeGapReverse(g, L, bars.wgap, tb, LB);
   arcLengthReverse(wake.x, wake.y, LB, wb.x, wb.y);
@@ -467,11 +509,80 @@ function geometryReverse(
   }
   sB[d.ist] += bars.sA;
   sB[d.ist + 1] += bars.sB;
-  if (bars.trip[0] !== 0 || bars.trip[1] !== 0) {
-    throw new FoiloptError('adjoint: forced transition (xtr < 1) is not supported yet');
+  for (let side = 0; side < 2; side++) {
+    if (bars.trip[side] !== 0) tripReverse(solver, d.trip[side], bars.trip[side], sB, xB, yB);
   }
   panelGeometryReverse(g, tb, sB, xB, yB);
   return alphaB;
+}
+
+/**
+ * Reverse of the trip's spline arc length sTrip (blstate.ts tripXi, XFOIL XIFSET): the root of
+ * x/c(s) = xtr, x/c the chord-line coordinate of the nodes ((r - r_LE) . (r_TE - r_LE)/chord^2,
+ * spline LE) splined in s. Given the bar of sTrip, adds node and arc-length bars.
+ */
+function tripReverse(
+  solver: ViscousSolver,
+  sTrip: number,
+  sTripB: number,
+  sB: Float64Array,
+  xB: Float64Array,
+  yB: Float64Array,
+): void {
+  const g = solver.geom;
+  const S = solver.state!;
+  const n = g.n;
+  const xoc = S.xoc;
+  const xocS = S.xocS;
+  const i = findInterval(g.s, sTrip);
+  const ev = cubicEval(xoc, xocS, g.s, i, sTrip, new Float64Array(3));
+  // implicit: xoc(sTrip) = xtr
+  const lam = -sTripB / ev[1];
+  const xocB = new Float64Array(n);
+  const xocSB = new Float64Array(n);
+  cubicReverse(xoc, xocS, g.s, i, sTrip, lam, 0, 0, xocB, xocSB, sB);
+  splineSlopesReverse(xoc, g.s, xocS, xocSB, xocB, sB);
+  // xoc_i = ((x_i - xle) chx + (y_i - yle) chy)/chsq, ch = r_TE - r_LE
+  const chx = g.xte - g.xle;
+  const chy = g.yte - g.yle;
+  const chsq = chx * chx + chy * chy;
+  let chxB = 0;
+  let chyB = 0;
+  let xleB = 0;
+  let yleB = 0;
+  for (let k = 0; k < n; k++) {
+    const b = xocB[k];
+    if (b === 0) continue;
+    const dx = g.x[k] - g.xle;
+    const dy = g.y[k] - g.yle;
+    xB[k] += (b * chx) / chsq;
+    yB[k] += (b * chy) / chsq;
+    xleB -= (b * chx) / chsq;
+    yleB -= (b * chy) / chsq;
+    chxB += (b * (dx - 2 * chx * xoc[k])) / chsq;
+    chyB += (b * (dy - 2 * chy * xoc[k])) / chsq;
+  }
+  xB[0] += 0.5 * chxB;
+  xB[n - 1] += 0.5 * chxB;
+  yB[0] += 0.5 * chyB;
+  yB[n - 1] += 0.5 * chyB;
+  xleB -= chxB;
+  yleB -= chyB;
+  // spline LE of the panel geometry: value at s_le plus the implicit dependence of s_le
+  const sp = { n, s: g.s, x: g.x, y: g.y, xs: g.xp, ys: g.yp };
+  const b = newSplineBars(n);
+  const il = findInterval(g.s, g.sle);
+  let sleB = cubicReverse(g.x, g.xp, g.s, il, g.sle, xleB, 0, 0, b.x, b.xs, b.s);
+  sleB += cubicReverse(g.y, g.yp, g.s, il, g.sle, yleB, 0, 0, b.y, b.ys, b.s);
+  leadingEdgeReverse(sp, g.sle, sleB, b);
+  // spline-data bars -> node bars; the s bars join sB (arc length converted with the rest)
+  splineSlopesReverse(g.x, g.s, g.xp, b.xs, b.x, b.s);
+  splineSlopesReverse(g.y, g.s, g.yp, b.ys, b.y, b.s);
+  for (let k = 0; k < n; k++) {
+    xB[k] += b.x[k];
+    yB[k] += b.y[k];
+    sB[k] += b.s[k];
+  }
 }
 
 /**
@@ -628,7 +739,12 @@ export interface AdjointOptions {
 }
 
 /** dJ/dX|_alpha and dJ/dalpha of one objective (one adjoint solve + one reverse sweep). */
-function fixedAlphaGradient(solver: ViscousSolver, ws: Workspace, obj: Objective, tol: number): PanelGradient {
+function fixedAlphaGradient(
+  solver: ViscousSolver,
+  ws: Workspace,
+  obj: Objective,
+  tol: number,
+): PanelGradient {
   const d = ws.d;
   const nsys = d.nsys;
   const op = objectivePartials(solver, d, ws.ue, obj);

@@ -14,3 +14,19 @@ export {
 } from './viscous';
 export type { BlockSystem } from './blsolve';
 export type { FlowConditions, SolverOptions, PointResult, BoundaryLayerSide } from './types';
+export {
+  adjointPanelGradients,
+  OBJECTIVES,
+  type Objective,
+  type PanelGradient,
+} from './adjoint';
+export {
+  shapeGradient,
+  createDesign,
+  solveDesign,
+  solveFixedCl,
+  adjointShapeGradients,
+  type ShapeGradientRequest,
+  type ShapeGradientResult,
+  type Design,
+} from './adjoint-chain';

@@ -34,7 +34,7 @@ import {
   panelConstants,
   wakeSourceInfluenceVJP,
 } from '../../src/flow/adjoint-kernels';
-import { normalizeReverse, repanelReverse } from '../../src/flow/adjoint-prepare';
+import { normalizeReverse, prepareWithTrace, repanelReverse } from '../../src/flow/adjoint-prepare';
 import {
   assembleJacobian,
   newResidualBars,
@@ -101,11 +101,22 @@ describe('panel-kernel VJPs vs finite differences of the kernels', () => {
     g.apanel[n - 1] = Math.atan2(-(x[0] - x[n - 1]), y[0] - y[n - 1]) + Math.PI;
     return g;
   };
-  const F = (g: PanelGeometry, io: number, xi: number, yi: number, nx: number, ny: number, mode: number): number => {
+  const F = (
+    g: PanelGeometry,
+    io: number,
+    xi: number,
+    yi: number,
+    nx: number,
+    ny: number,
+    mode: number,
+  ): number => {
     airfoilInfluence(g, io, xi, yi, nx, ny, true, ws);
     let f = 0;
     for (let j = 0; j < n; j++)
-      f += mode === MODE_PSI ? ws.dzdg[j] * gam[j] + ws.dzdm[j] * sig[j] : ws.dqdg[j] * gam[j] + ws.dqdm[j] * sig[j];
+      f +=
+        mode === MODE_PSI
+          ? ws.dzdg[j] * gam[j] + ws.dzdm[j] * sig[j]
+          : ws.dqdg[j] * gam[j] + ws.dqdm[j] * sig[j];
     return f;
   };
 
@@ -183,7 +194,16 @@ describe('panel-kernel VJPs vs finite differences of the kernels', () => {
     const w = buildWake(inv, 0.05);
     const nw = w.nw;
     const sw = new Float64Array(nw).map(() => rnd());
-    const FW = (wx: Float64Array, wy: Float64Array, io: number, xi: number, yi: number, nx: number, ny: number, mode: number): number => {
+    const FW = (
+      wx: Float64Array,
+      wy: Float64Array,
+      io: number,
+      xi: number,
+      yi: number,
+      nx: number,
+      ny: number,
+      mode: number,
+    ): number => {
       const ap = new Float64Array(nw);
       for (let k = 0; k < nw - 1; k++) ap[k] = Math.atan2(wx[k + 1] - wx[k], -(wy[k + 1] - wy[k]));
       wakeSourceInfluence({ nw, x: wx, y: wy, apanel: ap }, n, io, xi, yi, nx, ny, ws);
@@ -360,7 +380,8 @@ describe('adjoint gradient vs central differences of converged solves (NACA 2412
       const r = [1, -1].map((sg) => {
         const p = Float64Array.from(design.params!);
         p[j] += sg * h;
-        return solveDesign(design.param!.coordinates(p), { conditions: { re: 1e6 }, alphaDeg: 4 }, opts).point;
+        return solveDesign(design.param!.coordinates(p), { conditions: { re: 1e6 }, alphaDeg: 4 }, opts)
+          .point;
       });
       fdCl.push((r[0].cl - r[1].cl) / (2 * h));
       fdCd.push((r[0].cd - r[1].cd) / (2 * h));
@@ -418,9 +439,74 @@ describe('adjoint gradient vs central differences of converged solves (NACA 2412
   });
 });
 
+describe('adjoint gradient: sharp trailing edge, forced transition, geometry preparation', () => {
+  const naca = loadAirfoil('naca2412');
+  const opts = tightOptions({});
+  const base = createDesign(naca, 'cst:3');
+
+  /** max relative error of the adjoint gradient against central differences over some variables */
+  function check(
+    params: Float64Array,
+    conditions: { re: number; xtrTop?: number; xtrBot?: number },
+    vars: number[],
+  ): number {
+    const d = createDesign(naca, 'cst:3', params);
+    const s0 = solveDesign(d.coords, { conditions, alphaDeg: 3 }, opts);
+    expect(s0.point.converged).toBe(true);
+    const [g] = adjointShapeGradients(s0, d, ['cd'], 'alpha');
+    let worst = 0;
+    const h = 1e-6;
+    for (const j of vars) {
+      const cd = [1, -1].map((sg) => {
+        const p = Float64Array.from(params);
+        p[j] += sg * h;
+        return solveDesign(d.param!.coordinates(p), { conditions, alphaDeg: 3 }, opts).point.cd;
+      });
+      const fd = (cd[0] - cd[1]) / (2 * h);
+      worst = Math.max(worst, Math.abs(g.gradient[j] - fd) / Math.max(Math.abs(fd), 1e-4));
+    }
+    return worst;
+  }
+
+  it('closed (sharp) trailing edge: the bisector row and coincident TE nodes', () => {
+    const p = Float64Array.from(base.params!);
+    p[p.length - 1] = 0; // CST TE thickness 0
+    const d = createDesign(naca, 'cst:3', p);
+    expect(solveDesign(d.coords, { conditions: { re: 1e6 }, alphaDeg: 3 }, opts).solver.geom.sharp).toBe(
+      true,
+    );
+    expect(check(p, { re: 1e6 }, [0, 3, 6])).toBeLessThan(1e-5);
+  });
+
+  it('forced transition on both sides (trips upstream of the free transition)', () => {
+    expect(
+      check(Float64Array.from(base.params!), { re: 1e6, xtrTop: 0.1, xtrBot: 0.3 }, [1, 4, 7]),
+    ).toBeLessThan(1e-5);
+  });
+
+  it('the traced geometry preparation equals analyze.ts prepareAirfoil', () => {
+    const t = prepareWithTrace(naca, 160);
+    const p = prepareAirfoil(naca);
+    expect(Array.from(t.prepared.x)).toEqual(Array.from(p.x));
+    expect(Array.from(t.prepared.y)).toEqual(Array.from(p.y));
+  });
+});
+
 describe('gradient CLI', () => {
   it('--json prints exactly of, value, names, gradient, method, seconds', async () => {
-    const r = await runCli(['gradient', 'naca2412', '--re', '1e6', '--alpha', '2', '--of', 'cl', '--param', 'cst:2', '--json']);
+    const r = await runCli([
+      'gradient',
+      'naca2412',
+      '--re',
+      '1e6',
+      '--alpha',
+      '2',
+      '--of',
+      'cl',
+      '--param',
+      'cst:2',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout);
     expect(Object.keys(o)).toEqual(['of', 'value', 'names', 'gradient', 'method', 'seconds']);

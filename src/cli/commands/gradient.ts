@@ -31,7 +31,7 @@ export const gradientCommand: CommandSpec = {
     'design point). The airfoil is normalized and repaneled as in `analyze`; the chain rule runs through\n' +
     'both. --method adjoint (default): one adjoint solve, cost independent of the number of variables;\n' +
     '--method fd: central differences of fully converged solves (slow reference). The design point is\n' +
-    'converged to 1e-10. Forced transition (--xtr-* < 1) needs --method fd.\n' +
+    'converged to 1e-10.\n' +
     '--json prints {"of","value","names","gradient","method","seconds"}.',
   positionals: [
     { name: 'airfoil', description: 'path to .dat, NACA code (naca2412) or shipped name (e387)' },
@@ -123,10 +123,6 @@ export const gradientCommand: CommandSpec = {
       throw new FoiloptError(`--method: expected adjoint or fd, got '${String(o.method)}'`);
     const xtrTop = o['xtr-top'] as number;
     const xtrBot = o['xtr-bot'] as number;
-    if (method === 'adjoint' && (xtrTop < 1 || xtrBot < 1))
-      throw new FoiloptError(
-        'forced transition (--xtr-top/--xtr-bot < 1) is not supported by the adjoint yet; use --method fd',
-      );
     const airfoil = loadAirfoil(args.positionals[0]);
     const r = shapeGradient({
       airfoil,
