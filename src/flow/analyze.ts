@@ -14,7 +14,6 @@ import { createSolver, resolveSettings, type ViscousSolver } from './viscous';
 /** Conditions of `analyze`: the flow plus either angles of attack (degrees) or lift coefficients. */
 export type AnalyzeConditions = FlowConditions & { alphaDeg?: number | number[]; cl?: number | number[] };
 
-
 /**
  * Chord-1 airfoil as the solver sees it: normalized (LE at the origin, chord 1, incidence kept like
  * XFOIL's NORM) and, unless `options.repanel === false`, repaneled with `options.panels` (160) nodes.

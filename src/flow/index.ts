@@ -14,12 +14,7 @@ export {
 } from './viscous';
 export type { BlockSystem } from './blsolve';
 export type { FlowConditions, SolverOptions, PointResult, BoundaryLayerSide } from './types';
-export {
-  adjointPanelGradients,
-  OBJECTIVES,
-  type Objective,
-  type PanelGradient,
-} from './adjoint';
+export { adjointPanelGradients, OBJECTIVES, type Objective, type PanelGradient } from './adjoint';
 export {
   shapeGradient,
   createDesign,

@@ -5,7 +5,14 @@ export { parseAirfoilDat, readAirfoilFile, formatSelig, writeSeligFile } from '.
 export { loadAirfoil, listShippedAirfoils, type AirfoilIndexEntry } from './lookup';
 export { findSelfIntersection } from './intersect';
 export { buildSpline, evalSpline, findLeadingEdge, splineCurvature, type Spline } from './spline';
-export { normalize, leadingEdge, chord, chordAngle, trailingEdgeMidpoint, type NormalizeOptions } from './normalize';
+export {
+  normalize,
+  leadingEdge,
+  chord,
+  chordAngle,
+  trailingEdgeMidpoint,
+  type NormalizeOptions,
+} from './normalize';
 export { repanel, repanelWithInfo, panelDeviation } from './paneling';
 export { measureAirfoil, thicknessCamber, normals, curvature, type AirfoilMeasures } from './measure';
 export * from './param';
