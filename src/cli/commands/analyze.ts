@@ -4,6 +4,7 @@
  * XFOIL-class solver (src/flow/analyze.ts). Prints an XFOIL-style polar table, or with --json one
  * JSON object per requested point; --bl DIR writes each point's boundary-layer distributions.
  */
+import { FLOW_OPTIONS, flowConditionsFromArgs } from '../flow-options';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FoiloptError } from '../../errors';
@@ -143,64 +144,13 @@ export const analyzeCommand: CommandSpec = {
     { name: 'airfoil', description: 'path to .dat, NACA code (naca2412) or shipped name (e387)' },
   ],
   options: [
-    {
-      name: 're',
-      type: 'number',
-      placeholder: 'R',
-      min: 1,
-      description: 'chord Reynolds number (required), e.g. 1e6',
-    },
-    {
-      name: 'mach',
-      type: 'number',
-      placeholder: 'M',
-      min: 0,
-      max: 0.99,
-      default: 0,
-      description: 'freestream Mach number (Karman-Tsien)',
-    },
-    {
-      name: 'ncrit',
-      type: 'number',
-      placeholder: 'N',
-      min: 0,
-      max: 50,
-      default: 9,
-      description: 'critical amplification exponent (e^N)',
-    },
+    ...FLOW_OPTIONS,
     { name: 'alpha', type: 'string', placeholder: 'SPEC', description: 'angles of attack, degrees' },
     {
       name: 'cl',
       type: 'string',
       placeholder: 'SPEC',
       description: 'target lift coefficients (instead of --alpha)',
-    },
-    {
-      name: 'xtr-top',
-      type: 'number',
-      placeholder: 'X',
-      min: 0,
-      max: 1,
-      default: 1,
-      description: 'forced transition x/c, upper side (1 = free)',
-    },
-    {
-      name: 'xtr-bot',
-      type: 'number',
-      placeholder: 'X',
-      min: 0,
-      max: 1,
-      default: 1,
-      description: 'forced transition x/c, lower side (1 = free)',
-    },
-    {
-      name: 'panels',
-      type: 'integer',
-      placeholder: 'N',
-      min: 20,
-      max: 2000,
-      default: 160,
-      description: 'panel nodes after repaneling',
     },
     {
       name: 'bl',
@@ -216,16 +166,9 @@ export const analyzeCommand: CommandSpec = {
   ],
   run(args, io) {
     const o = args.options;
-    if (o.re === undefined) throw new FoiloptError('--re is required (chord Reynolds number, e.g. --re 1e6)');
+    const conditions = flowConditionsFromArgs(args);
     if (o.alpha !== undefined && o.cl !== undefined)
       throw new FoiloptError('give either --alpha or --cl, not both');
-    const conditions: Required<FlowConditions> = {
-      re: o.re as number,
-      mach: o.mach as number,
-      nCrit: o.ncrit as number,
-      xtrTop: o['xtr-top'] as number,
-      xtrBot: o['xtr-bot'] as number,
-    };
     const sweep =
       o.cl !== undefined
         ? { cl: parseClSpec(String(o.cl)) }

@@ -5,6 +5,7 @@
  * central finite differences of converged solves. --json prints exactly
  * {"of","value","names","gradient","method","seconds"}.
  */
+import { FLOW_OPTIONS, flowConditionsFromArgs } from '../flow-options';
 import { FoiloptError } from '../../errors';
 import { loadAirfoil } from '../../geometry/lookup';
 import type { Objective } from '../../flow/adjoint';
@@ -37,7 +38,7 @@ export const gradientCommand: CommandSpec = {
     { name: 'airfoil', description: 'path to .dat, NACA code (naca2412) or shipped name (e387)' },
   ],
   options: [
-    { name: 're', type: 'number', placeholder: 'R', min: 1, description: 'chord Reynolds number (required)' },
+    ...FLOW_OPTIONS,
     { name: 'alpha', type: 'string', placeholder: 'A', description: 'angle of attack, degrees' },
     {
       name: 'cl',
@@ -60,51 +61,6 @@ export const gradientCommand: CommandSpec = {
       description: 'design variables: nodes, or a parametrization such as cst:8, bezier:6',
     },
     { name: 'method', type: 'string', placeholder: 'M', default: 'adjoint', description: 'adjoint or fd' },
-    {
-      name: 'mach',
-      type: 'number',
-      placeholder: 'M',
-      min: 0,
-      max: 0.99,
-      default: 0,
-      description: 'freestream Mach number (Karman-Tsien)',
-    },
-    {
-      name: 'ncrit',
-      type: 'number',
-      placeholder: 'N',
-      min: 0,
-      max: 50,
-      default: 9,
-      description: 'critical amplification exponent (e^N)',
-    },
-    {
-      name: 'xtr-top',
-      type: 'number',
-      placeholder: 'X',
-      min: 0,
-      max: 1,
-      default: 1,
-      description: 'forced transition x/c, upper side (1 = free)',
-    },
-    {
-      name: 'xtr-bot',
-      type: 'number',
-      placeholder: 'X',
-      min: 0,
-      max: 1,
-      default: 1,
-      description: 'forced transition x/c, lower side (1 = free)',
-    },
-    {
-      name: 'panels',
-      type: 'integer',
-      placeholder: 'N',
-      min: 20,
-      max: 2000,
-      default: 160,
-      description: 'panel nodes after repaneling',
-    },
   ],
   examples: [
     'foilopt gradient naca2412 --re 1e6 --alpha 4 --of cd --param cst:8',
@@ -113,7 +69,7 @@ export const gradientCommand: CommandSpec = {
   ],
   run(args, io) {
     const o = args.options;
-    if (o.re === undefined) throw new FoiloptError('--re is required (chord Reynolds number, e.g. --re 1e6)');
+    const conditions = flowConditionsFromArgs(args);
     if ((o.alpha === undefined) === (o.cl === undefined))
       throw new FoiloptError('give exactly one of --alpha or --cl');
     const of = OBJECTIVE_NAMES[String(o.of).trim().toLowerCase()];
@@ -121,12 +77,10 @@ export const gradientCommand: CommandSpec = {
     const method = String(o.method).trim().toLowerCase();
     if (method !== 'adjoint' && method !== 'fd')
       throw new FoiloptError(`--method: expected adjoint or fd, got '${String(o.method)}'`);
-    const xtrTop = o['xtr-top'] as number;
-    const xtrBot = o['xtr-bot'] as number;
     const airfoil = loadAirfoil(args.positionals[0]);
     const r = shapeGradient({
       airfoil,
-      conditions: { re: o.re as number, mach: o.mach as number, nCrit: o.ncrit as number, xtrTop, xtrBot },
+      conditions,
       alphaDeg: o.alpha !== undefined ? singleNumber(String(o.alpha), 'alpha') : undefined,
       cl: o.cl !== undefined ? singleNumber(String(o.cl), 'cl') : undefined,
       objective: of,
