@@ -8,6 +8,7 @@
  * Conventions: "bars" are derivatives of one scalar w.r.t. the named quantity; every function adds
  * (+=) into caller-owned bar arrays.
  */
+import { cubicSecond, cubicSlope, cubicValue } from '../geometry/spline';
 import { findInterval } from '../geometry/spline';
 import type { PanelGeometry } from './inviscid';
 import { WAKE_GAP_LENGTH_RATIO } from './stations';
@@ -188,22 +189,6 @@ export function cubicValueReverse(
   sB[i] += vB * ((vt * (t - 1)) / h - vh);
   sB[i + 1] += vB * ((-vt * t) / h + vh);
   return (vB * vt) / h;
-}
-
-/** df/ds (cubicSlope) on interval i at sq, and d2f/ds2, for the reverse of the LE condition. */
-function cubicSlopeAt(
-  f: ArrayLike<number>,
-  fs: ArrayLike<number>,
-  s: ArrayLike<number>,
-  i: number,
-  sq: number,
-): number {
-  const h = s[i + 1] - s[i];
-  const t = (sq - s[i]) / h;
-  const d = f[i + 1] - f[i];
-  const c1 = h * fs[i] - d;
-  const c2 = h * fs[i + 1] - d;
-  return (d + (1 - 4 * t + 3 * t * t) * c1 + t * (3 * t - 2) * c2) / h;
 }
 
 /** Reverse of the cumulative chord length s_i = sum_(k<=i) |P_k - P_(k-1)|: sB to node bars. */
@@ -517,9 +502,6 @@ export function forcesReverse(
   return aB;
 }
 
-/** Spline slope df/ds at the node parameters (re-export of the cubic slope for the LE reverse). */
-export const splineSlopeAt = cubicSlopeAt;
-
 /**
  * Reverse of the cubic Hermite evaluation on interval i at parameter sq (geometry/spline.ts
  * cubicValue, cubicSlope, cubicSecond at once): given the bars vB, pB, qB of the value, the slope
@@ -581,13 +563,8 @@ export function cubicEval(
   sq: number,
   out: Float64Array,
 ): Float64Array {
-  const h = s[i + 1] - s[i];
-  const t = (sq - s[i]) / h;
-  const d = f[i + 1] - f[i];
-  const c1 = h * fs[i] - d;
-  const c2 = h * fs[i + 1] - d;
-  out[0] = t * f[i + 1] + (1 - t) * f[i] + (t - t * t) * ((1 - t) * c1 - t * c2);
-  out[1] = (d + (1 - 4 * t + 3 * t * t) * c1 + t * (3 * t - 2) * c2) / h;
-  out[2] = ((6 * t - 4) * c1 + (6 * t - 2) * c2) / (h * h);
+  out[0] = cubicValue(f, fs, s, i, sq);
+  out[1] = cubicSlope(f, fs, s, i, sq);
+  out[2] = cubicSecond(f, fs, s, i, sq);
   return out;
 }

@@ -159,9 +159,9 @@ export function findInterval(s: Float64Array, sq: number): number {
 
 /** Value at sq of the spline (s, f, fs) on interval i (from findInterval). */
 export function cubicValue(
-  f: Float64Array,
-  fs: Float64Array,
-  s: Float64Array,
+  f: ArrayLike<number>,
+  fs: ArrayLike<number>,
+  s: ArrayLike<number>,
   i: number,
   sq: number,
 ): number {
@@ -175,9 +175,9 @@ export function cubicValue(
 
 /** df/ds at sq of the spline (s, f, fs) on interval i. */
 export function cubicSlope(
-  f: Float64Array,
-  fs: Float64Array,
-  s: Float64Array,
+  f: ArrayLike<number>,
+  fs: ArrayLike<number>,
+  s: ArrayLike<number>,
   i: number,
   sq: number,
 ): number {
@@ -191,9 +191,9 @@ export function cubicSlope(
 
 /** d2f/ds2 at sq of the spline (s, f, fs) on interval i. */
 export function cubicSecond(
-  f: Float64Array,
-  fs: Float64Array,
-  s: Float64Array,
+  f: ArrayLike<number>,
+  fs: ArrayLike<number>,
+  s: ArrayLike<number>,
   i: number,
   sq: number,
 ): number {
