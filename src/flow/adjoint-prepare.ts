@@ -22,7 +22,12 @@
  * differences instead.
  */
 import { normalize } from '../geometry/normalize';
-import { limitCurvatureUndershoot, repanelWithInfo, type RepanelOptions } from '../geometry/paneling';
+import {
+  limitCurvatureUndershoot,
+  repanelWithInfo,
+  spacingSystem,
+  type RepanelOptions,
+} from '../geometry/paneling';
 import {
   buildSpline,
   cubicSlope,
@@ -34,10 +39,6 @@ import {
 } from '../geometry/spline';
 import type { Airfoil } from '../geometry/types';
 import { arcLengthReverse, cubicEval, cubicReverse, splineSlopesReverse } from './adjoint-geometry';
-
-// hot functions bound once (module-namespace property access per call is measurable in the loops)
-const cubicValueF = cubicValue;
-const cubicSlopeF = cubicSlope;
 
 /** Bars of a spline's data: node values and slopes of x and y, and the node parameters s. */
 interface SplineBars {
@@ -400,44 +401,10 @@ export function repanelTrace(
       const sq = sn[i];
       while (iv < nb - 2 && sb[iv + 1] <= sq) iv++;
       snIv[i] = iv;
-      kq[i] = cubicValueF(kapS, kapSs, sb, iv, sq);
-      kd[i] = cubicSlopeF(kapS, kapSs, sb, iv, sq);
+      kq[i] = cubicValue(kapS, kapSs, sb, iv, sq);
+      kd[i] = cubicSlope(kapS, kapSs, sb, iv, sq);
     }
-    for (let i = 0; i < nn; i++) {
-      ja[i] = 0;
-      jc[i] = 0;
-      if (i === 0 || i === nn - 1) {
-        jb[i] = 1;
-        rr[i] = 0;
-        continue;
-      }
-      const dsm = sn[i] - sn[i - 1];
-      const dsp = sn[i + 1] - sn[i];
-      if (i === 1) {
-        rr[i] = -(dsm - rtf * dsp);
-        ja[i] = -1;
-        jb[i] = 1 + rtf;
-        jc[i] = -rtf;
-        continue;
-      }
-      if (i === nn - 2) {
-        rr[i] = -(dsp - rtf * dsm);
-        ja[i] = rtf;
-        jb[i] = -1 - rtf;
-        jc[i] = 1;
-        continue;
-      }
-      const cm = Math.sqrt(kq[i - 1] * kq[i - 1] + kq[i] * kq[i]);
-      const cp = Math.sqrt(kq[i] * kq[i] + kq[i + 1] * kq[i + 1]);
-      const am = 1 + cc * cm;
-      const ap = 1 + cc * cp;
-      const fm = cm > 0 ? (cc * dsm) / cm : 0;
-      const fp = cp > 0 ? (cc * dsp) / cp : 0;
-      rr[i] = -(dsm * am - dsp * ap);
-      ja[i] = -am + fm * kq[i - 1] * kd[i - 1];
-      jb[i] = am + ap + (fm - fp) * kq[i] * kd[i];
-      jc[i] = -ap - fp * kq[i + 1] * kd[i + 1];
-    }
+    spacingSystem(sn, kq, kd, null, cc, rtf, rr, ja, jb, jc);
   };
   let newtonIterations = 0;
   const tdCp = new Float64Array(nn);

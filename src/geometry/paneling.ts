@@ -134,6 +134,69 @@ export function limitCurvatureUndershoot(f: Float64Array, fs: Float64Array, s: F
   }
 }
 
+/**
+ * Newton system of the spacing equations (module comment, step 3) at the node parameters sn: fills
+ * the negated residuals rr and the tridiagonal Jacobian rows (ja, jb, jc = d/ds_(i-1), d/ds_i,
+ * d/ds_(i+1)). Rows: a held node is fixed (identity row); node 1 and node n-2 next to a held end
+ * carry the TE ratio s_1 - s_0 = RTF (s_2 - s_1), s_N - s_(N-1) = RTF (s_(N-1) - s_(N-2)); every
+ * other node the curvature-weighted equidistribution equation. kq = kap_s, kd = d kap_s / ds at the
+ * nodes; held = held-node flags (nonzero = held), or null when only the two ends are held;
+ * cc = 6 CVPAR; rtf = TE panel ratio RTF.
+ */
+export function spacingSystem(
+  sn: Float64Array,
+  kq: Float64Array,
+  kd: Float64Array,
+  held: Uint8Array | null,
+  cc: number,
+  rtf: number,
+  rr: Float64Array,
+  ja: Float64Array,
+  jb: Float64Array,
+  jc: Float64Array,
+): void {
+  const nn = sn.length;
+  const firstHeld = held === null || held[0] !== 0;
+  const lastHeld = held === null || held[nn - 1] !== 0;
+  for (let i = 0; i < nn; i++) {
+    ja[i] = 0;
+    jc[i] = 0;
+    if (held === null ? i === 0 || i === nn - 1 : held[i] !== 0) {
+      jb[i] = 1;
+      rr[i] = 0;
+      continue;
+    }
+    const dsm = sn[i] - sn[i - 1];
+    const dsp = sn[i + 1] - sn[i];
+    if ((i === 1 && firstHeld) || (i === nn - 2 && lastHeld && i !== 1)) {
+      if (i === 1) {
+        // s_1 - s_0 = RTF (s_2 - s_1)
+        rr[i] = -(dsm - rtf * dsp);
+        ja[i] = -1;
+        jb[i] = 1 + rtf;
+        jc[i] = -rtf;
+      } else {
+        // s_N - s_(N-1) = RTF (s_(N-1) - s_(N-2))
+        rr[i] = -(dsp - rtf * dsm);
+        ja[i] = rtf;
+        jb[i] = -1 - rtf;
+        jc[i] = 1;
+      }
+      continue;
+    }
+    const cm = Math.sqrt(kq[i - 1] * kq[i - 1] + kq[i] * kq[i]);
+    const cp = Math.sqrt(kq[i] * kq[i] + kq[i + 1] * kq[i + 1]);
+    const am = 1 + cc * cm;
+    const ap = 1 + cc * cp;
+    const fm = cm > 0 ? (cc * dsm) / cm : 0;
+    const fp = cp > 0 ? (cc * dsp) / cp : 0;
+    rr[i] = -(dsm * am - dsp * ap);
+    ja[i] = -am + fm * kq[i - 1] * kd[i - 1];
+    jb[i] = am + ap + (fm - fp) * kq[i] * kd[i];
+    jc[i] = -ap - fp * kq[i + 1] * kd[i + 1];
+  }
+}
+
 /** Repanel, also returning the node parameters and convergence details. */
 export function repanelWithInfo(a: Airfoil, opts: RepanelOptions = {}): RepanelInfo {
   const nOut = opts.nodes ?? 160;
@@ -323,43 +386,7 @@ export function repanelWithInfo(a: Airfoil, opts: RepanelOptions = {}): RepanelI
         kd[i] = 0;
       }
     }
-    for (let i = 0; i < nn; i++) {
-      ja[i] = 0;
-      jc[i] = 0;
-      if (held[i]) {
-        jb[i] = 1;
-        rr[i] = 0;
-        continue;
-      }
-      const dsm = sn[i] - sn[i - 1];
-      const dsp = sn[i + 1] - sn[i];
-      if ((i === 1 && held[0]) || (i === nn - 2 && held[nn - 1] && i !== 1)) {
-        if (i === 1) {
-          // s_1 - s_0 = RTF (s_2 - s_1)
-          rr[i] = -(dsm - rtf * dsp);
-          ja[i] = -1;
-          jb[i] = 1 + rtf;
-          jc[i] = -rtf;
-        } else {
-          // s_N - s_(N-1) = RTF (s_(N-1) - s_(N-2))
-          rr[i] = -(dsp - rtf * dsm);
-          ja[i] = rtf;
-          jb[i] = -1 - rtf;
-          jc[i] = 1;
-        }
-        continue;
-      }
-      const cm = Math.sqrt(kq[i - 1] * kq[i - 1] + kq[i] * kq[i]);
-      const cp = Math.sqrt(kq[i] * kq[i] + kq[i + 1] * kq[i + 1]);
-      const am = 1 + cc * cm;
-      const ap = 1 + cc * cp;
-      const fm = cm > 0 ? (cc * dsm) / cm : 0;
-      const fp = cp > 0 ? (cc * dsp) / cp : 0;
-      rr[i] = -(dsm * am - dsp * ap);
-      ja[i] = -am + fm * kq[i - 1] * kd[i - 1];
-      jb[i] = am + ap + (fm - fp) * kq[i] * kd[i];
-      jc[i] = -ap - fp * kq[i + 1] * kd[i + 1];
-    }
+    spacingSystem(sn, kq, kd, held, cc, rtf, rr, ja, jb, jc);
     solveTridiagonal(ja, jb, jc, rr, nn);
     // relaxation: no spacing may shrink below half its current value in one step
     let rlx = 1;
