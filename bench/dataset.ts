@@ -11,7 +11,7 @@
  *   5. a corrupt and a truncated shard are detected (checksum) with a message naming the shard.
  * Prints the figures and writes bench/out/dataset.json.
  *
- *   npm run bench:dataset [-- --n 200] [--rounds 1] [--max-rounds 4] [--small 48] [--keep]
+ *   npm run bench:dataset [-- --n 400] [--rounds 1] [--max-rounds 4] [--small 48] [--keep]
  */
 import { spawn } from 'child_process';
 import { createHash } from 'crypto';
@@ -33,7 +33,7 @@ function arg(name: string, def: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 }
 
-const N = arg('n', 200);
+const N = arg('n', 400);
 const SMALL = arg('small', 48);
 const MIN_ROUNDS = arg('rounds', 1);
 const MAX_ROUNDS = Math.max(MIN_ROUNDS, arg('max-rounds', 4));
