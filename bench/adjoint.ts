@@ -7,7 +7,12 @@
  *     the 160-node repaneled airfoil used as input, through normalize + repanel again). FD steps:
  *     1e-6 for CST weights, 1e-8 for node coordinates (the LE panels are ~1e-3 long: larger steps
  *     are in the nonlinear range). Every FD solve is checked to keep the transition stations and
- *     the stagnation panel of the base point (piecewise smoothness, see docs/adjoint.md).
+ *     the stagnation panel of the base point (column off-station), and to stay on the base point's
+ *     smooth piece (function piece: closed TE, sharp-TE and gap-panel switches, curvature sign at
+ *     every input node). If a step leaves the piece, smaller steps are tried (column h-redu: e.g.
+ *     the flat lower surface of the Clark Y, nodes with |curvature| ~1e-6); a variable for which
+ *     every step leaves it sits on a kink (a closed TE opened by teThickness or by moving one TE
+ *     node) and is left out of the norm and listed (piecewise smoothness, see docs/adjoint.md).
  *  2. the same with the wake trajectory frozen (diagnostic: is the wake's dependence needed?)
  *  3. cost: one adjoint gradient (objective CD, all variables, chain through repanel included) for
  *     8 (cst:3), 40 (cst:19) and 320 (nodes) variables, against one converged solve from a warm
@@ -27,7 +32,9 @@ import {
   type Design,
   type Solved,
 } from '../src/flow/adjoint-chain';
+import { panelGeometry } from '../src/flow/inviscid';
 import { createSolver } from '../src/flow/viscous';
+import { buildSpline, cubicSecond, cubicSlope } from '../src/geometry/spline';
 import { loadAirfoil } from '../src/geometry/lookup';
 import type { Airfoil } from '../src/geometry/types';
 import { fmtE, writeBenchJson } from './common';
@@ -44,6 +51,9 @@ const CASES: Case[] = [
   { name: 'NACA 2412 Re 1e6 alpha 2', airfoil: 'naca2412', re: 1e6, alphaDeg: 2 },
   { name: 'NACA 2412 Re 1e6 alpha 4', airfoil: 'naca2412', re: 1e6, alphaDeg: 4 },
   { name: 'NACA 0012 Re 3e6 alpha 3', airfoil: 'naca0012', re: 3e6, alphaDeg: 3 },
+  { name: 'E387 Re 5e5 alpha 3', airfoil: 'e387', re: 5e5, alphaDeg: 3 },
+  { name: 'Clark Y Re 1e6 alpha 2', airfoil: 'clarky', re: 1e6, alphaDeg: 2 },
+  { name: 'SD7037 Re 3e6 alpha 4', airfoil: 'sd7037', re: 3e6, alphaDeg: 4 },
   { name: 'NACA 2412 Re 1e6 CL 0.5 (fixed CL)', airfoil: 'naca2412', re: 1e6, cl: 0.5 },
   { name: 'NACA 0012 Re 3e6 CL 0.3 (fixed CL)', airfoil: 'naca0012', re: 3e6, cl: 0.3 },
 ];
@@ -67,6 +77,10 @@ interface AccuracyRow {
   maxAbsGrad: number;
   relErr2FrozenWake: number;
   fdSolvesOffStation: number;
+  /** variables whose FD step had to be reduced to stay on the base piece */
+  fdStepReduced: number;
+  /** variables left out: every step tried crosses a kink (not differentiable there) */
+  nonDifferentiable: string[];
   adjointMs: number;
   fdSeconds: number;
 }
@@ -76,6 +90,37 @@ const opts = tightOptions({});
 function stations(s: Solved): string {
   const S = s.solver.state!;
   return `${S.itran[0]},${S.itran[1]},${s.solver.map!.stag.ist}`;
+}
+
+/**
+ * The discrete state of a solve beyond the stations (the smooth piece it lies on, docs/adjoint.md):
+ * closed TE (gap exactly 0), sharp-TE and gap-panel switches of the solver geometry, and the sign
+ * of the curvature at every node of the normalized input spline (repanel uses |curvature|: a node
+ * on a flat stretch whose curvature changes sign is a kink).
+ */
+function piece(s: Solved): string {
+  const g = panelGeometry(s.trace.prepared.x, s.trace.prepared.y);
+  const a = s.trace.normalized;
+  const n = a.x.length;
+  const te = a.x[0] === a.x[n - 1] && a.y[0] === a.y[n - 1];
+  let signs = '';
+  if (s.trace.repaneled) {
+    const sp = buildSpline(a.x, a.y);
+    for (let i = 0; i < sp.n; i++) {
+      const iv = Math.min(i, sp.n - 2);
+      const sq = sp.s[i];
+      const cross =
+        cubicSlope(sp.x, sp.xs, sp.s, iv, sq) * cubicSecond(sp.y, sp.ys, sp.s, iv, sq) -
+        cubicSlope(sp.y, sp.ys, sp.s, iv, sq) * cubicSecond(sp.x, sp.xs, sp.s, iv, sq);
+      signs += cross > 0 ? '+' : cross < 0 ? '-' : '0';
+    }
+  }
+  return `${te ? 'closed' : 'open'},${g.sharp},${g.gapPanel},${signs}`;
+}
+
+/** FD steps tried per variable: the first that keeps both solves on the base piece is used. */
+function fdSteps(spec: string): number[] {
+  return spec === 'nodes' ? [1e-8, 3e-9, 1e-9, 3e-10, 1e-10, 3e-11, 1e-11] : [1e-6, 1e-7, 1e-8];
 }
 
 /** Coordinates of the design perturbed in variable j by h. */
@@ -96,7 +141,7 @@ const rows: AccuracyRow[] = [];
 const t0 = Date.now();
 console.log('Adjoint gradient vs central finite differences of converged solves (tolerance 1e-10)\n');
 console.log(
-  'case                                  param   vars  obj        value   relErr(2-norm)  frozen-wake  off-station  adj ms  fd s',
+  'case                                  param   vars  obj        value   relErr(2-norm)  frozen-wake  off-station  adj ms  fd s  h-redu  left out (kink)',
 );
 for (const c of CASES.filter((x) => !ONLY || x.name.includes(ONLY))) {
   for (const spec of PARAMS) {
@@ -114,8 +159,10 @@ for (const c of CASES.filter((x) => !ONLY || x.name.includes(ONLY))) {
     const adjMs = performance.now() - ta;
     const frozen = adjointShapeGradients(s0, design, OBJECTIVES, mode, { freezeWake: true });
     const stat0 = stations(s0);
+    const piece0 = piece(s0);
     const nv = design.names.length;
-    const h = spec === 'nodes' ? 1e-8 : 1e-6;
+    const steps = fdSteps(spec);
+    const h = steps[0];
     const vars: number[] = [];
     for (let j = 0; j < nv; j += QUICK && spec === 'nodes' ? 7 : 1) vars.push(j);
     // CL slope for the fixed-CL secant
@@ -126,20 +173,34 @@ for (const c of CASES.filter((x) => !ONLY || x.name.includes(ONLY))) {
       clAlphaDeg = (sv.solveAlpha(a + 0.01).cl - sv.solveAlpha(a - 0.01).cl) / 0.02;
     }
     let off = 0;
+    let reduced = 0;
+    const kinked: number[] = [];
     const tf = performance.now();
     const fd = OBJECTIVES.map(() => new Float64Array(nv).fill(NaN));
     for (const j of vars) {
-      const vals: number[][] = [];
-      for (const sg of [1, -1]) {
-        const coords = perturbed(design, j, sg * h);
-        const s =
-          mode === 'cl'
-            ? solveFixedCl(coords, { re: c.re }, opts, s0.point.cl, s0.point.alpha, clAlphaDeg)
-            : solveDesign(coords, { conditions: { re: c.re }, alphaDeg: c.alphaDeg }, opts);
-        if (stations(s) !== stat0) off++;
-        vals.push(OBJECTIVES.map((o) => (s.point.converged ? objectiveOf(s.point, o) : NaN)));
+      let done = false;
+      for (const hj of steps) {
+        const vals: number[][] = [];
+        let sameStations = true;
+        let samePiece = true;
+        for (const sg of [1, -1]) {
+          const coords = perturbed(design, j, sg * hj);
+          const s =
+            mode === 'cl'
+              ? solveFixedCl(coords, { re: c.re }, opts, s0.point.cl, s0.point.alpha, clAlphaDeg)
+              : solveDesign(coords, { conditions: { re: c.re }, alphaDeg: c.alphaDeg }, opts);
+          if (stations(s) !== stat0) sameStations = false;
+          if (piece(s) !== piece0) samePiece = false;
+          vals.push(OBJECTIVES.map((o) => (s.point.converged ? objectiveOf(s.point, o) : NaN)));
+        }
+        if (!samePiece) continue;
+        if (!sameStations) off++;
+        if (hj !== h) reduced++;
+        OBJECTIVES.forEach((_, k) => (fd[k][j] = (vals[0][k] - vals[1][k]) / (2 * hj)));
+        done = true;
+        break;
       }
-      OBJECTIVES.forEach((_, k) => (fd[k][j] = (vals[0][k] - vals[1][k]) / (2 * h)));
+      if (!done) kinked.push(j);
     }
     const fdSeconds = (performance.now() - tf) / 1000;
     OBJECTIVES.forEach((o, k) => {
@@ -150,6 +211,7 @@ for (const c of CASES.filter((x) => !ONLY || x.name.includes(ONLY))) {
       let emax = 0;
       let gmax = 0;
       for (const j of vars) {
+        if (kinked.includes(j)) continue;
         const f = fd[k][j];
         const e = adj[k].gradient[j] - f;
         e2 += e * e;
@@ -172,6 +234,8 @@ for (const c of CASES.filter((x) => !ONLY || x.name.includes(ONLY))) {
         maxAbsGrad: gmax,
         relErr2FrozenWake: Math.sqrt(ef2 / n2),
         fdSolvesOffStation: off,
+        fdStepReduced: reduced,
+        nonDifferentiable: kinked.map((j) => design.names[j]),
         adjointMs: adjMs,
         fdSeconds,
       };
@@ -179,7 +243,8 @@ for (const c of CASES.filter((x) => !ONLY || x.name.includes(ONLY))) {
       console.log(
         `${c.name.padEnd(37)} ${spec.padEnd(6)} ${String(nv).padStart(5)}  ${o.padEnd(3)} ${row.value.toPrecision(6).padStart(12)}   ` +
           `${fmtE(row.relErr2).padStart(12)}  ${fmtE(row.relErr2FrozenWake).padStart(11)}  ${String(off).padStart(11)}` +
-          `  ${adjMs.toFixed(1).padStart(6)}  ${fdSeconds.toFixed(1)}`,
+          `  ${adjMs.toFixed(1).padStart(6)}  ${fdSeconds.toFixed(1)}` +
+          `  ${String(reduced).padStart(7)}  ${row.nonDifferentiable.join(' ')}`,
       );
     });
   }
