@@ -35,6 +35,7 @@ import {
   WAKE,
   type BlParams,
 } from './blsys';
+import { addLocalBlocksTransposed } from './adjoint-solve';
 import type { BlockSystem } from './blsolve';
 import { tripXi } from './blstate';
 import type { ViscousSolver } from './viscous';
@@ -701,7 +702,6 @@ export function multiplyTransposeStructured(
   x: Float64Array,
 ): Float64Array {
   const nsys = bs.nsys;
-  const { va, vb, vz } = bs;
   const w = c.w;
   w.fill(0);
   x.fill(0, 0, 3 * nsys);
@@ -711,18 +711,7 @@ export function multiplyTransposeStructured(
     const y0 = y[o];
     const y1 = y[o + 1];
     const y2 = y[o + 2];
-    const a = 6 * i;
-    x[o] += va[a] * y0 + va[a + 2] * y1 + va[a + 4] * y2;
-    x[o + 1] += va[a + 1] * y0 + va[a + 3] * y1 + va[a + 5] * y2;
-    if (i > 0) {
-      x[o - 3] += vb[a] * y0 + vb[a + 2] * y1 + vb[a + 4] * y2;
-      x[o - 2] += vb[a + 1] * y0 + vb[a + 3] * y1 + vb[a + 5] * y2;
-    }
-    if (i === bs.ivz && bs.ivte1 >= 0) {
-      const t = 3 * bs.ivte1;
-      x[t] += vz[0] * y0 + vz[2] * y1 + vz[4] * y2;
-      x[t + 1] += vz[1] * y0 + vz[3] * y1 + vz[5] * y2;
-    }
+    addLocalBlocksTransposed(bs, i, y0, y1, y2, x);
     const ip = c.ip[i];
     w[i] += c.cS[o] * y0 + c.cS[o + 1] * y1 + c.cS[o + 2] * y2;
     w[ip] += c.cP[o] * y0 + c.cP[o + 1] * y1 + c.cP[o + 2] * y2;

@@ -321,6 +321,35 @@ export function applyFactorTranspose(
   return y;
 }
 
+/**
+ * Adds the transposed local blocks of station iv's three rows (VA on its own (q1, theta) columns, VB
+ * on the previous station's, VZ on the upper TE station's for the first wake station) times the row
+ * weights (y0, y1, y2) to x. The m columns (VM or their structured form) are the caller's.
+ */
+export function addLocalBlocksTransposed(
+  J: BlockSystem,
+  iv: number,
+  y0: number,
+  y1: number,
+  y2: number,
+  x: Float64Array,
+): void {
+  const { va, vb, vz } = J;
+  const o = 3 * iv;
+  const a = 6 * iv;
+  x[o] += va[a] * y0 + va[a + 2] * y1 + va[a + 4] * y2;
+  x[o + 1] += va[a + 1] * y0 + va[a + 3] * y1 + va[a + 5] * y2;
+  if (iv > 0) {
+    x[o - 3] += vb[a] * y0 + vb[a + 2] * y1 + vb[a + 4] * y2;
+    x[o - 2] += vb[a + 1] * y0 + vb[a + 3] * y1 + vb[a + 5] * y2;
+  }
+  if (iv === J.ivz && J.ivte1 >= 0) {
+    const t = 3 * J.ivte1;
+    x[t] += vz[0] * y0 + vz[2] * y1 + vz[4] * y2;
+    x[t + 1] += vz[1] * y0 + vz[3] * y1 + vz[5] * y2;
+  }
+}
+
 /** x = J^T y for the (unfactored) block system; `xm` = scratch of length nsys. */
 export function multiplyTranspose(
   J: BlockSystem,
@@ -328,7 +357,7 @@ export function multiplyTranspose(
   x: Float64Array,
   xm: Float64Array = new Float64Array(J.nsys),
 ): Float64Array {
-  const { nsys, cap, va, vb, vm, vz } = J;
+  const { nsys, cap, vm } = J;
   x.fill(0, 0, 3 * nsys);
   xm.fill(0, 0, nsys);
   for (let iv = 0; iv < nsys; iv++) {
@@ -336,18 +365,7 @@ export function multiplyTranspose(
     const y0 = y[o];
     const y1 = y[o + 1];
     const y2 = y[o + 2];
-    const a = 6 * iv;
-    x[o] += va[a] * y0 + va[a + 2] * y1 + va[a + 4] * y2;
-    x[o + 1] += va[a + 1] * y0 + va[a + 3] * y1 + va[a + 5] * y2;
-    if (iv > 0) {
-      x[o - 3] += vb[a] * y0 + vb[a + 2] * y1 + vb[a + 4] * y2;
-      x[o - 2] += vb[a + 1] * y0 + vb[a + 3] * y1 + vb[a + 5] * y2;
-    }
-    if (iv === J.ivz && J.ivte1 >= 0) {
-      const t = 3 * J.ivte1;
-      x[t] += vz[0] * y0 + vz[2] * y1 + vz[4] * y2;
-      x[t + 1] += vz[1] * y0 + vz[3] * y1 + vz[5] * y2;
-    }
+    addLocalBlocksTransposed(J, iv, y0, y1, y2, x);
     const r0 = iv * 3 * cap;
     const r1 = r0 + cap;
     const r2 = r1 + cap;
