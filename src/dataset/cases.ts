@@ -20,7 +20,7 @@ import {
   WORD,
   recordWords,
 } from './layout';
-import { caseRng, STREAM_CONDITIONS, STREAM_SHAPE, type CaseRng } from './rng';
+import { caseRng, STREAM_CONDITIONS, STREAM_POLAR_ALPHA, STREAM_SHAPE, type CaseRng } from './rng';
 import { SHAPE_FAMILIES, ShapeSampler, type SampledShape } from './shapes';
 
 /** Flow conditions of a case (each value rounded to float32, so the record holds what was solved). */
@@ -46,6 +46,8 @@ export interface CaseSpec {
   /** true when transition is forced (tripped) on both sides */
   tripped: boolean;
   config: DatasetConfig;
+  /** polar mode (config.polarPoints > 1): the polar this case belongs to and its point in it */
+  polar?: { index: number; point: number };
 }
 
 /**
@@ -80,6 +82,12 @@ export interface CaseResult extends Omit<PointResult, 'alpha' | 'boundaryLayer'>
 
 /** Computes the result of one case (the solver by default, see evaluate.ts). */
 export type CaseEvaluator = (c: CaseSpec) => CaseResult;
+
+/**
+ * Computes the points of one polar together (polar mode): `cases` share shape and conditions but
+ * alphaDeg; returns one result per case, same order.
+ */
+export type PolarEvaluator = (cases: CaseSpec[]) => CaseResult[];
 
 /** Per-thread state for building cases: the config, the seed and the shape sampler. */
 export interface CaseContext {
@@ -118,9 +126,13 @@ export function prepareNodes(shape: Airfoil, nodes: number): Airfoil {
 /**
  * Case `index` of the dataset: shape from stream STREAM_SHAPE, conditions from STREAM_CONDITIONS
  * (separate streams, so changing a condition range keeps the shapes). A shape whose repaneling fails
- * is redrawn from the same stream (deterministic).
+ * is redrawn from the same stream (deterministic). In polar mode (config.polarPoints = K > 1) the
+ * streams are those of the polar ⌊index / K⌋, so its K cases share shape and conditions, and the
+ * angle of attack is polarAlphaDeg(polar, index mod K).
  */
 export function buildCase(ctx: CaseContext, index: number): CaseSpec {
+  const k = ctx.config.polarPoints;
+  if (k > 1) return buildPolar(ctx, Math.floor(index / k))[index % k];
   const shapeRng = caseRng(ctx.seed, index, STREAM_SHAPE);
   let shape: SampledShape | undefined;
   let airfoil: Airfoil | undefined;
@@ -136,6 +148,31 @@ export function buildCase(ctx: CaseContext, index: number): CaseSpec {
   if (!airfoil || !shape) throw lastError;
   const { conditions, tripped } = drawConditions(ctx.config, caseRng(ctx.seed, index, STREAM_CONDITIONS));
   return { index, shape, airfoil, conditions, tripped, config: ctx.config };
+}
+
+/**
+ * The K = config.polarPoints cases of polar `polar` (polar mode): shape and conditions drawn from the
+ * polar's streams exactly as a one-point dataset draws case `polar`; point j's angle of attack lies
+ * in the j-th of K equal parts of conditions.alphaDeg, at a uniform position drawn from the polar's
+ * STREAM_POLAR_ALPHA stream (stratified sampling: every polar spans the whole range).
+ */
+export function buildPolar(ctx: CaseContext, polar: number): CaseSpec[] {
+  const k = ctx.config.polarPoints;
+  const base = buildCase({ ...ctx, config: { ...ctx.config, polarPoints: 1 } }, polar);
+  const [lo, hi] = ctx.config.conditions.alphaDeg;
+  const rng = caseRng(ctx.seed, polar, STREAM_POLAR_ALPHA);
+  const out: CaseSpec[] = [];
+  for (let j = 0; j < k; j++) {
+    const alphaDeg = Math.fround(lo + ((j + rng.uniform()) * (hi - lo)) / k);
+    out.push({
+      ...base,
+      index: polar * k + j,
+      config: ctx.config,
+      polar: { index: polar, point: j },
+      conditions: { ...base.conditions, alphaDeg },
+    });
+  }
+  return out;
 }
 
 /** A result with nothing computed (NaN everywhere, not converged). */

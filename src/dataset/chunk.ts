@@ -4,11 +4,14 @@
  */
 import {
   buildCase,
+  buildPolar,
   encodeCase,
   failedResult,
   type CaseContext,
   type CaseEvaluator,
   type CaseResult,
+  type CaseSpec,
+  type PolarEvaluator,
 } from './cases';
 import { FLAG_ERROR, recordWords } from './layout';
 
@@ -24,6 +27,8 @@ export interface ChunkOutput {
 /**
  * Computes cases first..first+count-1 into records (layout.ts). An evaluator exception makes that case
  * a failed case with FLAG_ERROR (kept, like every non-converged case); `onCase` runs after each case.
+ * In polar mode (config.polarPoints = K > 1) the cases of a polar are evaluated together by
+ * `evaluatePolar` (or case by case when it is absent); the chunk must hold whole polars.
  */
 export function computeChunk(
   ctx: CaseContext,
@@ -31,6 +36,7 @@ export function computeChunk(
   first: number,
   count: number,
   onCase?: () => void,
+  evaluatePolar?: PolarEvaluator,
 ): ChunkOutput {
   const words = recordWords(ctx.config.panels);
   const buf = new ArrayBuffer(count * words * 4);
@@ -38,20 +44,29 @@ export function computeChunk(
   const u32 = new Uint32Array(buf);
   let errors = 0;
   let firstError: string | undefined;
-  for (let i = 0; i < count; i++) {
-    const spec = buildCase(ctx, first + i);
-    let r: CaseResult;
+  const k = ctx.config.polarPoints;
+  if (k > 1 && (first % k !== 0 || count % k !== 0)) {
+    throw new Error(`computeChunk: cases ${first}..${first + count - 1} split a polar of ${k} points`);
+  }
+  for (let i = 0; i < count;) {
+    const specs: CaseSpec[] = k > 1 ? buildPolar(ctx, (first + i) / k) : [buildCase(ctx, first + i)];
+    let results: CaseResult[];
     let extra = 0;
     try {
-      r = evaluate(spec);
+      results = specs.length > 1 && evaluatePolar ? evaluatePolar(specs) : specs.map((s) => evaluate(s));
+      if (results.length !== specs.length)
+        throw new Error(`the evaluator returned ${results.length} results for ${specs.length} cases`);
     } catch (e) {
-      r = failedResult();
+      results = specs.map(() => failedResult());
       extra = FLAG_ERROR;
-      errors++;
+      errors += specs.length;
       firstError ??= `case ${first + i}: ${(e as Error)?.message ?? String(e)}`;
     }
-    encodeCase(spec, r, f32, u32, i * words, extra);
-    onCase?.();
+    for (let j = 0; j < specs.length; j++) {
+      encodeCase(specs[j], results[j], f32, u32, (i + j) * words, extra);
+      onCase?.();
+    }
+    i += specs.length;
   }
   return { bytes: new Uint8Array(buf), errors, firstError };
 }

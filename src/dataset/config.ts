@@ -92,8 +92,15 @@ export const DatasetConfigSchema = z.strictObject({
   panels: z.number().int().min(40).max(1000).default(160),
   /** cases per shard file (the unit of --resume and of --shard i/n) */
   casesPerShard: z.number().int().min(1).max(10_000_000).default(2048),
-  /** cases per checkpoint chunk inside a shard (the unit of work of a worker) */
+  /** cases per checkpoint chunk inside a shard (the unit of work of a worker); rounded up to whole polars */
   chunkCases: z.number().int().min(1).max(100_000).default(4),
+  /**
+   * points per polar. 1 (default): every case is one cold-started point with its own shape and
+   * conditions. K > 1 (polar mode): each block of K consecutive cases shares its shape, Re, Mach,
+   * Ncrit and trips; its K angles of attack are stratified over conditions.alphaDeg (one in each K-th
+   * of the range, jittered) and solved as one warm-started sweep, like an XFOIL polar
+   */
+  polarPoints: z.number().int().min(1).max(64).default(1),
   shapes: ShapesSchema.prefault({}),
   conditions: ConditionsSchema.prefault({}),
   solver: SolverSchema.prefault({}),
@@ -138,6 +145,13 @@ export function resolveConfig(input: unknown = {}, file?: string): DatasetConfig
   const r = DatasetConfigSchema.safeParse(input ?? {});
   if (r.success) {
     const c = r.data;
+    if (c.casesPerShard % c.polarPoints !== 0) {
+      throw new FoiloptError(
+        `invalid dataset config: casesPerShard: must be a multiple of polarPoints (${c.polarPoints}) so that no polar is split between shards, got ${c.casesPerShard}`,
+        { file },
+      );
+    }
+    c.chunkCases = Math.ceil(c.chunkCases / c.polarPoints) * c.polarPoints;
     if (c.chunkCases > c.casesPerShard) c.chunkCases = c.casesPerShard;
     return c;
   }

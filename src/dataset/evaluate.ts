@@ -12,6 +12,7 @@ import {
   type CaseEvaluator,
   type CaseResult,
   type CaseSpec,
+  type PolarEvaluator,
   type SurfaceDistributions,
 } from './cases';
 
@@ -131,9 +132,7 @@ export function retrySweep(alphaDeg: number, stepDeg: number): number[] {
 export const solverEvaluator: CaseEvaluator = (c: CaseSpec): CaseResult => {
   const analyze = loadAnalyze();
   const s = c.config.solver;
-  const options: SolverOptions = { panels: c.config.panels };
-  if (s.maxIterations !== undefined) options.maxIterations = s.maxIterations;
-  if (s.tolerance !== undefined) options.tolerance = s.tolerance;
+  const options = solverOptions(c);
   const alpha = c.conditions.alphaDeg;
   let [p] = analyze(c.shape.airfoil, { ...c.conditions, alphaDeg: alpha }, options);
   let retried = false;
@@ -149,7 +148,37 @@ export const solverEvaluator: CaseEvaluator = (c: CaseSpec): CaseResult => {
       retried = true;
     }
   }
-  if (!p) return failedResult();
+  return p ? caseResultOf(c, p, retried) : failedResult();
+};
+
+/**
+ * The default evaluator in polar mode: the cases of one polar (same shape and conditions, different
+ * alphaDeg) solved by one `analyze` call, i.e. one warm-started sweep from the angle nearest 0 outward
+ * in both directions, failed points retried once from their converged neighbour (solveSweep). No
+ * extra retry sweep: the polar is its own warm start.
+ */
+export const solverPolarEvaluator: PolarEvaluator = (cases: CaseSpec[]): CaseResult[] => {
+  const analyze = loadAnalyze();
+  const c = cases[0];
+  const points = analyze(
+    c.shape.airfoil,
+    { ...c.conditions, alphaDeg: cases.map((k) => k.conditions.alphaDeg) },
+    solverOptions(c),
+  );
+  return cases.map((k, i) => (points[i] ? caseResultOf(k, points[i], false) : failedResult()));
+};
+
+/** The solver options of a case: its config's panels, iteration limit and tolerance. */
+function solverOptions(c: CaseSpec): SolverOptions {
+  const s = c.config.solver;
+  const options: SolverOptions = { panels: c.config.panels };
+  if (s.maxIterations !== undefined) options.maxIterations = s.maxIterations;
+  if (s.tolerance !== undefined) options.tolerance = s.tolerance;
+  return options;
+}
+
+/** A solver point as the CaseResult of case `c` (surface distributions mapped onto its nodes). */
+function caseResultOf(c: CaseSpec, p: PointResult, retried: boolean): CaseResult {
   const r: CaseResult = {
     cl: p.cl,
     cd: p.cd,
@@ -168,7 +197,7 @@ export const solverEvaluator: CaseEvaluator = (c: CaseSpec): CaseResult => {
     if (surface) r.surface = surface;
   }
   return r;
-};
+}
 
 /**
  * Analytic stand-in for the solver, for tests and benches of the dataset machinery (not physics
@@ -241,6 +270,11 @@ export const syntheticEvaluator: CaseEvaluator = (c: CaseSpec): CaseResult => {
     surface,
   };
 };
+
+/** The polar evaluator of a spec (polar mode), or undefined when its cases are evaluated one by one. */
+export function resolvePolarEvaluator(spec: EvaluatorSpec): PolarEvaluator | undefined {
+  return spec === 'solver' ? solverPolarEvaluator : undefined;
+}
 
 /** Short identifier of an evaluator spec, recorded in the manifest. */
 export function evaluatorId(spec: EvaluatorSpec): string {

@@ -13,7 +13,7 @@ import { FoiloptError } from '../errors';
 import { caseContext, recordBytes, type CaseEvaluator } from './cases';
 import { computeChunk, type ChunkOutput } from './chunk';
 import { resolveConfig, type DatasetConfig, type DatasetConfigInput } from './config';
-import { evaluatorId, resolveEvaluator, type EvaluatorSpec } from './evaluate';
+import { evaluatorId, resolveEvaluator, resolvePolarEvaluator, type EvaluatorSpec } from './evaluate';
 import {
   chunkDir,
   chunkFile,
@@ -224,6 +224,10 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
       : resuming
         ? resolveConfig(existing!.config)
         : resolveConfig({});
+  if (nCases % config.polarPoints !== 0)
+    throw new FoiloptError(
+      `--n must be a multiple of polarPoints (${config.polarPoints}) in polar mode, got ${nCases}`,
+    );
   const holdout = loadHoldout(config.shapes.holdout);
   const run: RunRecord = {
     format: 'foilopt-dataset-run',
@@ -351,11 +355,13 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateRe
   if (tasks.length > 0) {
     if (workers === 0) {
       const evaluate = typeof evaluatorSpec === 'function' ? evaluatorSpec : resolveEvaluator(evaluatorSpec);
+      const polarEvaluator =
+        typeof evaluatorSpec === 'function' ? undefined : resolvePolarEvaluator(evaluatorSpec);
       const ctx = caseContext(config, seed);
       tFirst = performance.now();
       for (const t of tasks) {
         if (opts.signal?.aborted) throw interrupted();
-        const out = computeChunk(ctx, evaluate, t.first, t.count, progress);
+        const out = computeChunk(ctx, evaluate, t.first, t.count, progress, polarEvaluator);
         if (opts.signal?.aborted) throw interrupted();
         chunkDone(t, out);
         await new Promise((r) => setImmediate(r));

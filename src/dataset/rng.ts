@@ -9,6 +9,8 @@
 /** Independent streams of one case: the shape draws and the flow-condition draws. */
 export const STREAM_SHAPE = 1;
 export const STREAM_CONDITIONS = 2;
+/** Polar mode: the jitter of the stratified angles of attack of a polar. */
+export const STREAM_POLAR_ALPHA = 3;
 
 /** murmur3's 32-bit finalizer: a bijective avalanche mix of a 32-bit integer. */
 export function mix32(h: number): number {

@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'worker_threads';
 import { caseContext } from './cases';
 import { computeChunk } from './chunk';
 import type { DatasetConfig } from './config';
-import { resolveEvaluator, type EvaluatorSpec } from './evaluate';
+import { resolveEvaluator, resolvePolarEvaluator, type EvaluatorSpec } from './evaluate';
 
 /** Data every worker is started with. */
 export interface WorkerInit {
@@ -47,10 +47,18 @@ if (parentPort) {
     const init = workerData as WorkerInit;
     const ctx = caseContext(init.config, init.seed);
     const evaluate = resolveEvaluator(init.evaluator);
+    const evaluatePolar = resolvePolarEvaluator(init.evaluator);
     port.on('message', (m: ChunkRequest) => {
       if (m?.type !== 'chunk') return;
       try {
-        const out = computeChunk(ctx, evaluate, m.first, m.count, () => port.postMessage({ type: 'case' }));
+        const out = computeChunk(
+          ctx,
+          evaluate,
+          m.first,
+          m.count,
+          () => port.postMessage({ type: 'case' }),
+          evaluatePolar,
+        );
         port.postMessage(
           { type: 'done', id: m.id, bytes: out.bytes, errors: out.errors, firstError: out.firstError },
           [out.bytes.buffer as ArrayBuffer],
