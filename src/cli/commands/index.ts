@@ -5,6 +5,7 @@ import { analyzeCommand } from './analyze';
 import { airfoilsCommand } from './airfoils';
 import { datasetCommand } from './dataset';
 import { gradientCommand } from './gradient';
+import { optimizeCommand } from './optimize';
 
 export const commands: CommandSpec[] = [
   geometryCommand,
@@ -12,4 +13,5 @@ export const commands: CommandSpec[] = [
   airfoilsCommand,
   datasetCommand,
   gradientCommand,
+  optimizeCommand,
 ];
