@@ -115,10 +115,12 @@ export async function runLocal(prob: LocalProblem, z0: Float64Array, o: LocalOpt
     else runNlopt(nlopt, NLOPT_NAMES[o.algorithm], prob, z0, o, state, null);
   } catch (e) {
     if (e instanceof StopSignal) stop = e.reason;
+    else if (isNloptAbort(e)) stop = 'nlopt stopped (roundoff or invalid step)';
     else throw e;
   } finally {
     nlopt.GC.flush();
   }
+  if (stop === 'converged' && state.evaluations >= o.maxEvaluations) stop = 'evaluation limit';
   if (!state.best) stop = state.evaluations > 0 ? stop : 'failed';
   return {
     z: state.best ? state.bestZ! : Float64Array.from(z0),
@@ -127,6 +129,15 @@ export async function runLocal(prob: LocalProblem, z0: Float64Array, o: LocalOpt
     evaluations: state.evaluations,
     stop,
   };
+}
+
+/**
+ * nlopt's C++ exceptions (roundoff-limited, failure) arrive as Emscripten aborts in this build
+ * ("Exception catching is disabled"): the run ends there, with the best point seen.
+ */
+function isNloptAbort(e: unknown): boolean {
+  const m = e instanceof Error ? e.message : String(e);
+  return /Exception catching is disabled|^\d+$/.test(m) || typeof e === 'number';
 }
 
 /** Evaluation bookkeeping shared by the callbacks: cache of the last point, best point, penalties. */
@@ -156,6 +167,7 @@ class EvalState {
     let e = this.prob.evaluate(zz, grad);
     if (e.ok && (!Number.isFinite(e.f) || !e.g.every(Number.isFinite) || !e.h.every(Number.isFinite)))
       e = { ...e, ok: false };
+    if (!e.ok && this.evaluations === 1) throw new StopSignal('start point rejected');
     if (e.ok) {
       this.lastOk = e;
       this.worstF = Math.max(this.worstF, e.f);
