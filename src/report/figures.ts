@@ -59,6 +59,8 @@ const SHAPE_COLOR: Record<'baseline' | 'optimized', string> = { baseline: '#4d4d
 const ITERATE_COLOR = '#9ec3ea';
 const MODEL_DASH: Record<ModelName, string> = { solver: 'solid', operator: 'dash', xfoil: 'dot' };
 const MODEL_TEXT: Record<ModelName, string> = { solver: 'solver', operator: 'operator', xfoil: 'XFOIL' };
+const START_DASH = ['solid', 'dot', 'dash', 'longdash', 'dashdot'];
+const START_SYMBOL = ['circle', 'square', 'diamond', 'triangle-up', 'x'];
 const PHASE_COLORS = ['#7b3fb5', '#d9730d', '#1763c6', '#2e9e5b', '#c0392b', '#8c564b', '#e377c2', '#17becf'];
 const AXIS = {
   showline: true,
@@ -117,15 +119,16 @@ export function conditionsText(c: ConditionsData): string {
 
 /** Label of an operating point: its own, or the specification. Escaped. */
 export function pointLabel(p: OperatingPointData, index: number): string {
-  if (p.label) return escapeHtml(p.label);
   const c = p.conditions;
   const spec =
     c.alphaDeg !== undefined
       ? `α ${fmt(c.alphaDeg, 2)}°`
       : c.cl !== undefined
-        ? `Cl ${fmt(c.cl, 3)}`
+        ? `target Cl ${fmt(c.cl, 3)}`
         : `point ${index + 1}`;
-  return `${spec}, ${conditionsText(c)}`;
+  const weight = c.weight !== undefined && c.weight !== 1 ? `, weight ${fmt(c.weight, 2)}` : '';
+  const text = `${spec}, ${conditionsText(c)}${weight}`;
+  return p.label ? `${escapeHtml(p.label)}: ${text}` : text;
 }
 
 /** The escaped label of the shape with a role (its name), or the role. */
@@ -597,6 +600,7 @@ function convergenceFigure(data: ReportData): FigureSpec[] {
   for (const it of conv.iterations) if (!phases.includes(it.phase)) phases.push(it.phase);
   const traces: Trace[] = [];
   const objName = escapeHtml(conv.objectiveName ?? 'objective');
+  const xName = escapeHtml(conv.xLabel ?? 'iteration');
   phases.forEach((phase, k) => {
     const rows = conv.iterations.filter((it) => it.phase === phase);
     const starts = [...new Set(rows.map((r) => r.start ?? 0))];
@@ -609,10 +613,11 @@ function convergenceFigure(data: ReportData): FigureSpec[] {
       const common = {
         type: 'scatter',
         mode: 'lines+markers',
-        name,
-        legendgroup: `phase-${k}`,
-        line: { color, width: 1.5 },
-        marker: { color, size: 4 },
+        name: starts.length > 1 ? `${name} start ${st}` : name,
+        legendgroup: `phase-${k}-${st}`,
+        line: { color, width: 1.5, dash: START_DASH[j % START_DASH.length] },
+        marker: { color, size: 4, symbol: START_SYMBOL[j % START_SYMBOL.length] },
+        connectgaps: true,
       };
       const startText = starts.length > 1 ? ` start ${st}` : '';
       traces.push({
@@ -621,8 +626,8 @@ function convergenceFigure(data: ReportData): FigureSpec[] {
         y: r.map((x) => x.objective),
         xaxis: 'x',
         yaxis: 'y',
-        showlegend: j === 0,
-        hovertemplate: `iteration %{x}<br>${objName} %{y:.6g}<extra>${escapeHtml(phase)}${startText}</extra>`,
+        showlegend: true,
+        hovertemplate: `${xName} %{x}<br>${objName} %{y:.6g}<extra>${escapeHtml(phase)}${startText}</extra>`,
       });
       traces.push({
         ...common,
@@ -632,7 +637,7 @@ function convergenceFigure(data: ReportData): FigureSpec[] {
         xaxis: 'x2',
         yaxis: 'y2',
         showlegend: false,
-        hovertemplate: `iteration %{x}<br>worst violation %{customdata:.3g}<extra>${escapeHtml(phase)}${startText}</extra>`,
+        hovertemplate: `${xName} %{x}<br>worst violation %{customdata:.3g}<extra>${escapeHtml(phase)}${startText}</extra>`,
       });
       traces.push({
         ...common,
@@ -645,7 +650,7 @@ function convergenceFigure(data: ReportData): FigureSpec[] {
         xaxis: 'x3',
         yaxis: 'y3',
         showlegend: false,
-        hovertemplate: `iteration %{x}<br>|gradient| %{y:.3g}<extra>${escapeHtml(phase)}${startText}</extra>`,
+        hovertemplate: `${xName} %{x}<br>|gradient| %{y:.3g}<extra>${escapeHtml(phase)}${startText}</extra>`,
       });
     });
   });
@@ -655,7 +660,9 @@ function convergenceFigure(data: ReportData): FigureSpec[] {
       id: 'fig-convergence',
       section: 'convergence',
       title: 'Optimizer convergence',
-      caption: `Colour = phase (model, gradient). Worst constraint violation 0 (feasible) is drawn at ${VIOLATION_FLOOR.toExponential(0)}.`,
+      caption:
+        `Colour = phase (model, gradient); line style = start of a multi-start phase. Worst constraint violation 0 ` +
+        `(feasible) is drawn at ${VIOLATION_FLOOR.toExponential(0)}; evaluations without a gradient are skipped in the gradient-norm panel.`,
       height: 640,
       wide: true,
       data: traces,
@@ -665,7 +672,7 @@ function convergenceFigure(data: ReportData): FigureSpec[] {
         yaxis: axis(`${objName}${sense}`),
         xaxis2: axis('', { matches: 'x' }),
         yaxis2: axis('worst violation', { type: 'log', exponentformat: 'power' }),
-        xaxis3: axis('iteration', { matches: 'x' }),
+        xaxis3: axis(xName, { matches: 'x' }),
         yaxis3: axis('gradient norm', { type: 'log', exponentformat: 'power' }),
         legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 12 } },
         margin: { l: 80, r: 20, t: 40, b: 50 },
@@ -695,8 +702,11 @@ function fieldFigure(data: ReportData): FigureSpec[] {
     z.push(row);
   }
   finite.sort((a, b) => a - b);
-  const zmin = Math.min(quantile(finite, 0.005), -0.2);
-  const zmax = Math.max(quantile(finite, 1), 0.2);
+  // symmetric about the freestream (Cp 0, the scale's neutral middle); the lowest 0.5 % of the
+  // suction peak are clipped so that it does not wash out the rest
+  const span = Math.max(-quantile(finite, 0.005), quantile(finite, 1), 0.2);
+  const zmin = -span;
+  const zmax = span;
   const shape = shapeLabel(data, f.shape);
   const traces: Trace[] = [
     {

@@ -51,6 +51,8 @@ table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 caption { text-align: left; font-weight: 600; padding: 8px 12px; }
 th, td { padding: 4px 12px; border-top: 1px solid #eceef1; text-align: left; vertical-align: top; }
 thead th { background: #f1f3f5; font-weight: 600; white-space: nowrap; }
+thead th:not(:first-child) { text-align: right; }
+table.kv thead th { text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th[scope=row] { font-weight: 500; overflow-wrap: anywhere; }
 td.ok { color: #1e7b34; white-space: nowrap; }

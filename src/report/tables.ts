@@ -102,30 +102,54 @@ export function metricsTable(rows: MetricRow[]): string {
   return table('Metrics by model (gaps: relative to the solver; highlighted above 3 %)', head, body);
 }
 
-/** Margin of a constraint: positive when satisfied by that much. */
-export function constraintMargin(r: ConstraintRow): number | null {
-  if (r.margin !== undefined && r.margin !== null) return r.margin;
-  if (r.final === null || !Number.isFinite(r.final)) return null;
-  if (r.kind === '>=') return r.final - r.bound;
-  if (r.kind === '<=') return r.bound - r.final;
-  return -Math.abs(r.final - r.bound);
+/** Margin of a constraint for the final (or baseline) design: positive when satisfied by that much. */
+export function constraintMargin(r: ConstraintRow, which: 'final' | 'baseline' = 'final'): number | null {
+  const given = which === 'final' ? r.margin : r.baselineMargin;
+  if (given !== undefined && given !== null) return given;
+  const v = which === 'final' ? r.final : r.baseline;
+  if (
+    v === null ||
+    v === undefined ||
+    !Number.isFinite(v) ||
+    r.bound === null ||
+    r.bound === undefined ||
+    !r.kind
+  ) {
+    return null;
+  }
+  if (r.kind === '>=') return v - r.bound;
+  if (r.kind === '<=') return r.bound - v;
+  return -Math.abs(v - r.bound);
 }
 
 export function constraintsTable(rows: ConstraintRow[]): string {
+  const hasValues = rows.some((r) => r.final !== undefined || r.baseline !== undefined);
+  const hasBound = rows.some((r) => r.bound !== undefined && r.bound !== null);
   const body = rows.map((r) => {
-    const m = constraintMargin(r);
+    const mb = constraintMargin(r, 'baseline');
+    const m = constraintMargin(r, 'final');
     const tol = r.tolerance ?? 1e-4;
-    const ok = m !== null && (r.kind === '=' ? m >= -tol : m >= -tol);
-    const status = m === null ? '–' : ok ? '✓ met' : '✗ violated';
+    const ok = r.satisfied ?? (m === null ? null : m >= -tol);
+    const status = ok === null ? '–' : ok ? '✓ met' : '✗ violated';
+    const kind = r.kind ? (r.kind === '=' ? '=' : r.kind === '>=' ? '≥' : '≤') : '';
+    const bound = hasBound ? `<td class="num">${escapeHtml(kind)}</td>${numCell(r.bound, 5)}` : '';
+    const values = hasValues ? `${numCell(r.baseline, 5)}${numCell(r.final, 5)}` : '';
     return (
-      `<tr><th scope="row">${escapeHtml(r.name)}</th><td class="num">${escapeHtml(r.kind === '=' ? '=' : r.kind === '>=' ? '≥' : '≤')}</td>` +
-      `${numCell(r.bound, 5)}${numCell(r.baseline, 5)}${numCell(r.final, 5)}${numCell(m, 5)}` +
-      `<td class="${m === null ? '' : ok ? 'ok' : 'bad'}">${status}</td><td>${escapeHtml(r.model ? MODEL_HEAD[r.model] : '')}</td></tr>`
+      `<tr><th scope="row">${escapeHtml(r.name)}</th>${bound}${values}${numCell(mb, 6)}${numCell(m, 6)}` +
+      `<td class="${ok === null ? '' : ok ? 'ok' : 'bad'}">${status}</td><td>${escapeHtml(r.model ? MODEL_HEAD[r.model] : '')}</td></tr>`
     );
   });
   return table(
     'Constraints (margin > 0: satisfied by that much)',
-    ['constraint', '', 'bound', 'baseline', 'final', 'margin', 'status', 'model'],
+    [
+      'constraint',
+      ...(hasBound ? ['', 'bound'] : []),
+      ...(hasValues ? ['baseline', 'final'] : []),
+      'baseline margin',
+      'final margin',
+      'status',
+      'model',
+    ],
     body,
   );
 }

@@ -144,6 +144,8 @@ export interface ConvergenceData {
   objectiveName?: string;
   /** whether the objective is minimized or maximized as shown (default 'min') */
   sense?: 'min' | 'max';
+  /** x axis title (default 'iteration') */
+  xLabel?: string;
   iterations: IterationRecord[];
 }
 
@@ -190,18 +192,26 @@ export interface MetricRow {
   final?: ModelValues;
 }
 
-/** A constraint and its margin (positive = satisfied by that much). */
+/**
+ * A constraint with its margins (positive = satisfied by that much). Give the margins, or kind, bound
+ * and values to have them computed.
+ */
 export interface ConstraintRow {
+  /** e.g. "max thickness >= 0.12" */
   name: string;
-  kind: '>=' | '<=' | '=';
-  bound: number;
+  kind?: '>=' | '<=' | '=';
+  bound?: number | null;
+  /** constrained quantity of baseline and final design */
   baseline?: number | null;
-  final: number | null;
-  /** default: final - bound for '>=', bound - final for '<=', -|final - bound| for '=' */
+  final?: number | null;
+  /** margins; default from kind, bound and value: value - bound ('>='), bound - value ('<='), -|value - bound| ('=') */
+  baselineMargin?: number | null;
   margin?: number | null;
+  /** whether the final design satisfies it (default: margin >= -tolerance) */
+  satisfied?: boolean;
   /** model the final value comes from */
   model?: ModelName;
-  /** tolerance used to decide satisfaction (default 1e-4; equality constraints) */
+  /** tolerance of the satisfaction test (default 1e-4) */
   tolerance?: number;
 }
 

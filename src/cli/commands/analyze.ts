@@ -1,8 +1,10 @@
 /**
  * `foilopt analyze <airfoil> --re R [--mach M] [--ncrit N] [--alpha SPEC | --cl SPEC]
- *  [--xtr-top X --xtr-bot X] [--panels N] [--json] [--bl DIR]`: viscous analysis with the
- * XFOIL-class solver (src/flow/analyze.ts). Prints an XFOIL-style polar table, or with --json one
- * JSON object per requested point; --bl DIR writes each point's boundary-layer distributions.
+ *  [--xtr-top X --xtr-bot X] [--panels N] [--json] [--bl DIR] [--report FILE [--field-grid NXxNY]
+ *  [--field-alpha A]]`: viscous analysis with the XFOIL-class solver (src/flow/analyze.ts). Prints an
+ * XFOIL-style polar table, or with --json one JSON object per requested point; --bl DIR writes each
+ * point's boundary-layer distributions; --report FILE writes the HTML report (src/report) of the
+ * polar with Cp, boundary layer and flow field.
  */
 import { FLOW_OPTIONS, flowConditionsFromArgs } from '../flow-options';
 import * as fs from 'fs';
@@ -13,6 +15,7 @@ import type { Airfoil } from '../../geometry/types';
 import { parseAlphaSpec, parseClSpec } from '../../flow/spec';
 import type { BoundaryLayerSide, FlowConditions, PointResult, SolverOptions } from '../../flow/types';
 import type { CommandSpec } from '../command';
+import { FIELD_OPTIONS, fieldRequestFromArgs, writeAnalysisReport } from '../report-data';
 
 /** The signature of analyze() in src/flow/analyze.ts (loaded on first use, see loadAnalyze). */
 type AnalyzeFn = (
@@ -158,11 +161,19 @@ export const analyzeCommand: CommandSpec = {
       placeholder: 'DIR',
       description: "write each point's boundary layer to DIR/bl_<i>_a<alpha>.txt",
     },
+    {
+      name: 'report',
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'write a self-contained HTML report (polar, Cp, boundary layer, flow field) to FILE',
+    },
+    ...FIELD_OPTIONS,
   ],
   examples: [
     'foilopt analyze naca2412 --re 1e6 --alpha -4:12:1',
     'foilopt analyze e387 --re 1e5 --ncrit 9 --cl 0.2:1.0:0.2 --json',
     'foilopt analyze naca0012 --re 6e6 --mach 0.15 --xtr-top 0.05 --xtr-bot 0.05 --alpha 0,4,8 --bl bl-out',
+    'foilopt analyze naca2412 --re 1e6 --alpha -4:12:1 --report naca2412.html --field-grid 241x145',
   ],
   run(args, io) {
     const o = args.options;
@@ -182,8 +193,12 @@ export const analyzeCommand: CommandSpec = {
         throw new FoiloptError(`cannot create the --bl directory: ${(e as Error).message}`, { file: blDir });
       }
     }
+    const reportFile = o.report as string | undefined;
+    const field = fieldRequestFromArgs(args);
     const analyze = loadAnalyze();
+    const t0 = process.hrtime.bigint();
     const points = analyze(airfoil, { ...conditions, ...sweep }, { panels: o.panels as number });
+    const sweepSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
     if (o.json) {
       for (const p of points) io.stdout(JSON.stringify(pointJson(p)) + '\n');
@@ -202,6 +217,20 @@ export const analyzeCommand: CommandSpec = {
           `foilopt: ${points.length - written} point(s) had no boundary-layer result; no file written for them\n`,
         );
       }
+    }
+    if (reportFile !== undefined) {
+      const r = writeAnalysisReport(reportFile, {
+        airfoil,
+        conditions,
+        solver: points,
+        field,
+        panels: o.panels as number,
+        command: `foilopt analyze ${process.argv.slice(3).join(' ')}`.trim(),
+        timings: [{ phase: 'solver sweep', seconds: sweepSeconds }],
+      });
+      const line = `report: ${reportFile} (${(r.bytes / 1e6).toFixed(2)} MB, ${r.figures} figures)\n`;
+      if (o.json) io.stderr(line);
+      else io.stdout(line);
     }
     return 0;
   },
