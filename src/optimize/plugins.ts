@@ -24,7 +24,10 @@ export function loadModule(ref: ModuleRef, baseDir: string, what: string): Recor
   if (!fs.existsSync(file)) throw new FoiloptError(`${what}: module not found`, { file: ref.module });
   const ts = /\.[cm]?ts$/i.test(file);
   try {
-    if (ts) {
+    // .ts loads directly where the runtime already compiles TypeScript (tsx, jest), else through tsx's API
+    const tsReady =
+      process.env.JEST_WORKER_ID !== undefined || (require.extensions && '.ts' in require.extensions);
+    if (ts && !tsReady) {
       let api: { require: (id: string, from: string) => unknown };
       try {
         api = require('tsx/cjs/api');

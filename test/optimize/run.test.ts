@@ -34,6 +34,8 @@ const config: OptimizeConfigInput = {
   xfoil: false,
 };
 
+jest.setTimeout(180_000);
+
 describe('optimize run (solver)', () => {
   let first: Awaited<ReturnType<typeof optimize>>;
   const dirA = path.join(tmp, 'a');
