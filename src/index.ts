@@ -2,3 +2,4 @@
 export * from './geometry';
 export * from './flow';
 export { FoiloptError, isFoiloptError } from './errors';
+export * from './optimize';

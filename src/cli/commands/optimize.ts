@@ -10,6 +10,7 @@ import { SingleBar } from 'cli-progress';
 import { loadOptimizeConfig } from '../../optimize/config';
 import { optimize, type IterationInfo } from '../../optimize/run';
 import type { OptimizeResult } from '../../optimize/outputs';
+import { writeRunReport } from '../report-data';
 import type { CommandSpec } from '../command';
 
 function fmt(v: number | null | undefined, digits = 5): string {
@@ -190,6 +191,16 @@ export const optimizeCommand: CommandSpec = {
     } finally {
       process.removeListener('SIGINT', onSigint);
       p.stop();
+    }
+    if (r.files && r.status !== 'interrupted') {
+      // the full report (src/report, plotly) replaces the run's minimal summary
+      try {
+        writeRunReport(outDir);
+      } catch (e) {
+        r.warnings.push(
+          `the full report failed (${(e as Error).message}); report.html is the minimal summary`,
+        );
+      }
     }
     if (o.json) {
       const { airfoil: _a, ...json } = r;
