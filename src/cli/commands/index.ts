@@ -6,6 +6,7 @@ import { airfoilsCommand } from './airfoils';
 import { datasetCommand } from './dataset';
 import { gradientCommand } from './gradient';
 import { optimizeCommand } from './optimize';
+import { reportCommand } from './report';
 
 export const commands: CommandSpec[] = [
   geometryCommand,
@@ -14,4 +15,5 @@ export const commands: CommandSpec[] = [
   datasetCommand,
   gradientCommand,
   optimizeCommand,
+  reportCommand,
 ];
