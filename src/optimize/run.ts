@@ -454,8 +454,8 @@ export async function optimize(
     files.checkpoint(interrupted ? 'interrupted' : 'done', interrupted ? 'interrupted' : 'done');
     return result;
   } finally {
+    // the operator is not disposed: loadOperator() caches one instance per model directory
     files.close();
-    if (!options.operator) operator?.dispose();
   }
 }
 

@@ -42,7 +42,11 @@ describe('optimize run (solver)', () => {
 
   test('improves L/D within the constraints and writes the run directory', async () => {
     const seen: number[] = [];
-    first = await optimize(config, { outDir: dirA, onIteration: (i) => seen.push(i.evaluation) });
+    first = await optimize(config, {
+      outDir: dirA,
+      operator: null,
+      onIteration: (i) => seen.push(i.evaluation),
+    });
     expect(first.status).toBe('optimized');
     expect(first.objective.ratio!).toBeGreaterThan(1.01);
     for (const c of first.final!.constraints) expect(c.margin!).toBeGreaterThanOrEqual(-1e-5);
@@ -85,6 +89,7 @@ describe('optimize run (solver)', () => {
     const ac = new AbortController();
     const r1 = await optimize(config, {
       outDir: dirB,
+      operator: null,
       signal: ac.signal,
       onIteration: (i) => {
         if (i.phase !== 'baseline' && i.evaluation >= 4) ac.abort();
@@ -94,8 +99,8 @@ describe('optimize run (solver)', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dirB, 'checkpoint.json'), 'utf8')).status).toBe(
       'interrupted',
     );
-    await expect(optimize(config, { outDir: dirB })).rejects.toThrow(/unfinished run/);
-    const r2 = await optimize(config, { outDir: dirB, resume: true });
+    await expect(optimize(config, { outDir: dirB, operator: null })).rejects.toThrow(/unfinished run/);
+    const r2 = await optimize(config, { outDir: dirB, resume: true, operator: null });
     expect(r2.status).toBe('optimized');
     expect(r2.evaluations.replayed).toBeGreaterThan(3);
     expect(fs.readFileSync(path.join(dirB, 'optimized.dat'), 'utf8')).toBe(

@@ -144,6 +144,11 @@ export const optimizeCommand: CommandSpec = {
     },
     { name: 'resume', type: 'boolean', description: 'continue the run checkpointed in --out' },
     {
+      name: 'report-xfoil',
+      type: 'boolean',
+      description: 'add XFOIL polars of baseline and final to the report (slow; the design-point check runs anyway)',
+    },
+    {
       name: 'workers',
       type: 'integer',
       placeholder: 'N',
@@ -195,7 +200,7 @@ export const optimizeCommand: CommandSpec = {
     if (r.files && r.status !== 'interrupted') {
       // the full report (src/report, plotly) replaces the run's minimal summary
       try {
-        writeRunReport(outDir);
+        writeRunReport(outDir, { xfoil: !!o['report-xfoil'] });
       } catch (e) {
         r.warnings.push(
           `the full report failed (${(e as Error).message}); report.html is the minimal summary`,
