@@ -403,6 +403,7 @@ function traceStreamline(s: Singularities, f: FlowField, w: FieldWork, x0: numbe
   const hx = (f.x[f.nx - 1] - f.x[0]) / (f.nx - 1);
   const hy = (f.y[f.ny - 1] - f.y[0]) / (f.ny - 1);
   const hBase = 0.3 * Math.min(hx, hy);
+  const keepDistance = Math.min(hx, hy);
   const maxLength = 4 * (f.x[f.nx - 1] - f.x[0] + f.y[f.ny - 1] - f.y[0]);
   const xs: number[] = [x0];
   const ys: number[] = [y0];
@@ -438,8 +439,8 @@ function traceStreamline(s: Singularities, f: FlowField, w: FieldWork, x0: numbe
     px = nxp;
     py = nyp;
     length += h;
-    // keep points about one base step apart (the fine steps only serve accuracy)
-    if (Math.hypot(px - lastKeptX, py - lastKeptY) >= 0.99 * hBase) {
+    // keep points about one grid spacing apart (the finer steps only serve accuracy)
+    if (Math.hypot(px - lastKeptX, py - lastKeptY) >= keepDistance) {
       xs.push(px);
       ys.push(py);
       lastKeptX = px;

@@ -69,7 +69,7 @@ const AXIS = {
   ticks: 'outside',
   zeroline: false,
   gridcolor: '#e6e6e6',
-  automargin: true,
+  automargin: false,
 };
 
 /** x/c on an axis title, and the dimensionless marker. */
@@ -798,7 +798,7 @@ function fieldFigure(data: ReportData): FigureSpec[] {
           constrain: 'domain',
         }),
         legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 12 } },
-        margin: { l: 70, r: 20, t: 30, b: 50 },
+        margin: { l: 70, r: 20, t: 30, b: 55 },
       }),
     },
   ];
