@@ -5,6 +5,8 @@ import { analyzeCommand } from './analyze';
 import { airfoilsCommand } from './airfoils';
 import { datasetCommand } from './dataset';
 import { gradientCommand } from './gradient';
+import { predictCommand } from './predict';
+import { trainCommand } from './train';
 import { optimizeCommand } from './optimize';
 import { reportCommand } from './report';
 
@@ -14,6 +16,8 @@ export const commands: CommandSpec[] = [
   airfoilsCommand,
   datasetCommand,
   gradientCommand,
+  predictCommand,
+  trainCommand,
   optimizeCommand,
   reportCommand,
 ];

@@ -1,0 +1,219 @@
+/**
+ * The geometry-informed neural operator, composed of named stages:
+ *
+ *   surface points ──ContourSampler──► thickness / camber on a psi grid ──SpectralEncoder──► modes   (encoding.ts, plain JS)
+ *   alpha, Re, M, Ncrit, trips ──ConditionEncoder──► condition features                            (features.ts)
+ *   [modes, conditions] ──MirrorPair──► (input, mirrored input) ──InputNormalization──► ResidualTrunk
+ *        ├─► ForceHead: Cl, ln Cd, Cm, x_tr upper / lower, confidence logit (minus the Mahalanobis
+ *        │   distance of the input from the training data: ConfidencePrior)
+ *        └─► FieldHead: Cp at the Cp stations, ln theta, ln H, 1000 Cf at the boundary-layer stations
+ *   MirrorPair un-mirrors the second half (Cl, Cm negate, sides swap) and averages: symmetric by
+ *   construction (a symmetric airfoil at alpha = 0 gives Cl = Cm = 0 exactly)
+ *   StationDecoder: stations ──linear interpolation in sigma──► any requested surface points     (stations.ts)
+ *
+ * This file holds the tfjs part (everything after the features); the model's spec (sizes and the
+ * data statistics it was trained with) is plain JSON saved beside the weights (io.ts).
+ */
+import { tf } from './backend';
+import { DEFAULT_ENCODING, geometryFeatureCount, type EncodingSpec } from './encoding';
+import { createEncoder, inputMirror } from './encoders';
+import { CONDITION_FEATURES } from './features';
+import { Dense, InitRng, matMul, ParamStore, ResidualTrunk } from './layers';
+import type { StationSpec } from './stations';
+
+/** Force outputs in the order of the force head (latent columns 0..4; column 5 is the confidence logit). */
+export const FORCE_OUTPUTS = ['cl', 'lnCd', 'cm', 'xtrTop', 'xtrBot'] as const;
+/** Field outputs: Cp on the Cp stations; the rest on the boundary-layer stations. */
+export const FIELD_OUTPUTS = ['cp', 'lnTheta', 'lnH', 'cf1000'] as const;
+
+/** Everything that defines a model apart from its weights (saved as model.json). */
+export interface OperatorSpec {
+  format: 'foilopt-operator';
+  version: 1;
+  encoding: EncodingSpec;
+  cpStations: StationSpec;
+  blStations: StationSpec;
+  width: number;
+  depth: number;
+  /** mean and standard deviation of every raw input feature over the training set */
+  inputMean: number[];
+  inputStd: number[];
+  /** mean and standard deviation of every latent target (forces then fields) over converged cases */
+  targetMean: number[];
+  targetStd: number[];
+  /** precision matrix (inputs x inputs, row-major) of the standardized training inputs */
+  precision: number[];
+  /** confidence logit is reduced by d^2 / (2 * priorScale), d the Mahalanobis distance */
+  priorScale: number;
+  /** seed of the initial weights */
+  seed: number;
+}
+
+export function inputCount(spec: Pick<OperatorSpec, 'encoding'>): number {
+  return geometryFeatureCount(spec.encoding) + CONDITION_FEATURES.length;
+}
+
+export function stationCount(s: StationSpec): number {
+  return 2 * s.perSide - 1;
+}
+
+/** Latent target columns: 5 forces, then fields (cp: Scp, then 3 x Sbl). The logit is separate. */
+export function targetCount(spec: Pick<OperatorSpec, 'cpStations' | 'blStations'>): number {
+  return FORCE_OUTPUTS.length + stationCount(spec.cpStations) + 3 * stationCount(spec.blStations);
+}
+
+/** Default architecture (sizes measured in bench/operator.ts and docs/operator.md). */
+export const DEFAULT_ARCHITECTURE = {
+  encoding: DEFAULT_ENCODING,
+  cpStations: { perSide: 65, packing: 0.4 },
+  blStations: { perSide: 41, packing: 0.7 },
+  width: 256,
+  depth: 4,
+};
+
+/** Outputs of a forward pass in physical units (tensors; the caller disposes them or uses tf.tidy). */
+export interface ForwardOutputs {
+  cl: tf.Tensor1D;
+  lnCd: tf.Tensor1D;
+  cm: tf.Tensor1D;
+  xtrTop: tf.Tensor1D;
+  xtrBot: tf.Tensor1D;
+  /** confidence logit (Mahalanobis prior included) */
+  logit: tf.Tensor1D;
+  /** [B, Scp] */
+  cp?: tf.Tensor2D;
+  /** [B, Sbl] each */
+  lnTheta?: tf.Tensor2D;
+  lnH?: tf.Tensor2D;
+  cf1000?: tf.Tensor2D;
+}
+
+/** The tfjs model: parameters, constants and the forward passes. */
+export class OperatorNet {
+  readonly store = new ParamStore();
+  readonly trunk: ResidualTrunk;
+  readonly forceHead: Dense;
+  readonly fieldHead: Dense;
+  readonly nIn: number;
+  readonly scp: number;
+  readonly sbl: number;
+  private readonly inMean: tf.Tensor1D;
+  private readonly inStd: tf.Tensor1D;
+  private readonly tMean: tf.Tensor1D;
+  private readonly tStd: tf.Tensor1D;
+  private readonly precision: tf.Tensor2D;
+  /** signed permutation matrix [nIn, nIn]: mirrored row = row x mirrorMatrix */
+  private readonly mirrorMatrix: tf.Tensor2D;
+
+  constructor(readonly spec: OperatorSpec) {
+    const rng = new InitRng(spec.seed);
+    this.nIn = inputCount(spec);
+    this.scp = stationCount(spec.cpStations);
+    this.sbl = stationCount(spec.blStations);
+    this.trunk = new ResidualTrunk(this.store, 'trunk', this.nIn, spec.width, spec.depth, rng);
+    this.forceHead = new Dense(this.store, 'forceHead', spec.width, FORCE_OUTPUTS.length + 1, rng, 0.1);
+    this.fieldHead = new Dense(this.store, 'fieldHead', spec.width, this.scp + 3 * this.sbl, rng, 0.1);
+    this.inMean = tf.tensor1d(spec.inputMean);
+    this.inStd = tf.tensor1d(spec.inputStd.map((s) => (s > 1e-12 ? s : 1)));
+    this.tMean = tf.tensor1d(spec.targetMean);
+    this.tStd = tf.tensor1d(spec.targetStd.map((s) => (s > 1e-12 ? s : 1)));
+    this.precision = tf.tensor2d(spec.precision, [this.nIn, this.nIn]);
+    const m = inputMirror(createEncoder(spec.encoding));
+    const pm = new Float32Array(this.nIn * this.nIn);
+    for (let j = 0; j < this.nIn; j++) pm[m.source[j] * this.nIn + j] = m.sign[j];
+    this.mirrorMatrix = tf.tensor2d(pm, [this.nIn, this.nIn]);
+  }
+
+  /** Trainable variables. */
+  variables(): tf.Variable[] {
+    return this.store.variables();
+  }
+
+  /** Standardized inputs from raw features [B, nIn]. */
+  normalize(u: tf.Tensor2D): tf.Tensor2D {
+    return tf.div(tf.sub(u, this.inMean), this.inStd) as tf.Tensor2D;
+  }
+
+  /** The mirror image of raw features [B, nIn] (camber, alpha negated; trips swapped). */
+  mirror(u: tf.Tensor2D): tf.Tensor2D {
+    return matMul(u, this.mirrorMatrix);
+  }
+
+  /** Squared Mahalanobis distance of standardized inputs [B, nIn] from the training mean (0). */
+  mahalanobis2(n: tf.Tensor2D): tf.Tensor1D {
+    return tf.sum(tf.mul(matMul(n, this.precision), n), 1) as tf.Tensor1D;
+  }
+
+  /**
+   * Latent pass on standardized inputs: the trunk, force head (5 latent forces + logit with the
+   * prior) and, when asked, the field head (latent, standardized fields).
+   */
+  latent(n: tf.Tensor2D, fields: boolean): { forces: tf.Tensor2D; logit: tf.Tensor1D; fields?: tf.Tensor2D } {
+    const h = this.trunk.apply(n);
+    const f = this.forceHead.apply(h);
+    const nf = FORCE_OUTPUTS.length;
+    const forces = tf.slice(f, [0, 0], [-1, nf]) as tf.Tensor2D;
+    const raw = tf.reshape(tf.slice(f, [0, nf], [-1, 1]), [-1]) as tf.Tensor1D;
+    const logit = tf.sub(raw, tf.div(this.mahalanobis2(n), 2 * this.spec.priorScale)) as tf.Tensor1D;
+    return { forces, logit, fields: fields ? this.fieldHead.apply(h) : undefined };
+  }
+
+  /** Latent targets -> physical (forces [B,5] and fields [B, F]) using the target statistics. */
+  private physical(forces: tf.Tensor2D, fields?: tf.Tensor2D): { forces: tf.Tensor2D; fields?: tf.Tensor2D } {
+    const nf = FORCE_OUTPUTS.length;
+    const fMean = tf.slice(this.tMean, 0, nf);
+    const fStd = tf.slice(this.tStd, 0, nf);
+    const out = {
+      forces: tf.add(tf.mul(forces, fStd), fMean) as tf.Tensor2D,
+      fields: undefined as tf.Tensor2D | undefined,
+    };
+    if (fields) {
+      const m = tf.slice(this.tMean, nf);
+      const s = tf.slice(this.tStd, nf);
+      out.fields = tf.add(tf.mul(fields, s), m) as tf.Tensor2D;
+    }
+    return out;
+  }
+
+  /**
+   * Symmetric forward pass on raw features [B, nIn]: the net runs on the input and on its mirror
+   * image; the mirrored outputs are mapped back (Cl, Cm negated, upper/lower swapped, stations
+   * reversed) and averaged. Physical outputs; `fields` adds the distributions at the stations.
+   */
+  forward(u: tf.Tensor2D, fields = false): ForwardOutputs {
+    const B = u.shape[0];
+    const both = tf.concat([u, this.mirror(u)], 0) as tf.Tensor2D;
+    const lat = this.latent(this.normalize(both), fields);
+    const phys = this.physical(lat.forces, lat.fields);
+    const col = (k: number, half: 0 | 1) =>
+      tf.reshape(tf.slice(phys.forces, [half * B, k], [B, 1]), [B]) as tf.Tensor1D;
+    const avg = (a: tf.Tensor1D, b: tf.Tensor1D) => tf.mul(tf.add(a, b), 0.5) as tf.Tensor1D;
+    const dif = (a: tf.Tensor1D, b: tf.Tensor1D) => tf.mul(tf.sub(a, b), 0.5) as tf.Tensor1D;
+    const out: ForwardOutputs = {
+      cl: dif(col(0, 0), col(0, 1)),
+      lnCd: avg(col(1, 0), col(1, 1)),
+      cm: dif(col(2, 0), col(2, 1)),
+      xtrTop: avg(col(3, 0), col(4, 1)),
+      xtrBot: avg(col(4, 0), col(3, 1)),
+      logit: avg(tf.slice(lat.logit, 0, B), tf.slice(lat.logit, B, B)),
+    };
+    if (phys.fields) {
+      const block = (start: number, size: number) => {
+        const a = tf.slice(phys.fields!, [0, start], [B, size]) as tf.Tensor2D;
+        const b = tf.reverse(tf.slice(phys.fields!, [B, start], [B, size]), 1) as tf.Tensor2D;
+        return tf.mul(tf.add(a, b), 0.5) as tf.Tensor2D;
+      };
+      out.cp = block(0, this.scp);
+      out.lnTheta = block(this.scp, this.sbl);
+      out.lnH = block(this.scp + this.sbl, this.sbl);
+      out.cf1000 = block(this.scp + 2 * this.sbl, this.sbl);
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.store.dispose();
+    for (const t of [this.inMean, this.inStd, this.tMean, this.tStd, this.precision, this.mirrorMatrix])
+      t.dispose();
+  }
+}
