@@ -164,13 +164,18 @@ function aroundAirfoil(
   return { x, y };
 }
 
-function solutionName(data: ReportData, r: PointSolution): string {
+/** " (Cl 0.717, Cd 0.00700)" of a solution (alpha too for non-solver or unconverged results). */
+function solutionCoefficients(r: PointSolution): string {
   const coeffs = [`Cl ${fmt(r.cl, 3)}`];
   if (r.cd !== undefined && r.cd !== null && Number.isFinite(r.cd) && r.cd > 0)
     coeffs.push(`Cd ${fmt(r.cd, 5)}`);
-  if (r.model !== 'solver' || r.converged === false) coeffs.push(`α ${fmt(r.alphaDeg, 2)}°`);
   const warn = r.converged === false ? ', not converged' : '';
-  return `${shapeLabel(data, r.shape)} · ${MODEL_TEXT[r.model]} (${coeffs.join(', ')}${warn})`;
+  return ` (${coeffs.join(', ')}${warn})`;
+}
+
+function solutionName(data: ReportData, r: PointSolution): string {
+  const alpha = r.model !== 'solver' || r.converged === false ? ` at α ${fmt(r.alphaDeg, 2)}°` : '';
+  return `${shapeLabel(data, r.shape)} · ${MODEL_TEXT[r.model]}${alpha}${solutionCoefficients(r)}`;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -281,40 +286,114 @@ function shapeFigures(data: ReportData): FigureSpec[] {
 // ------------------------------------------------------------------------------------------------
 // pressure and boundary layer
 
+/** A solution drawn in the Cp and boundary-layer figures: colour and legend text. */
+interface Curve {
+  r: PointSolution;
+  color: string;
+  /** legend group and text (escaped) */
+  group: string;
+  name: string;
+}
+
+/** Colours of the operating points of an analysis (one colour per angle). */
+const POINT_COLORS = ['#1763c6', '#d9730d', '#2e9e5b', '#7b3fb5', '#c0392b', '#8c564b', '#17becf', '#4d4d4d'];
+
+function cpFigure(data: ReportData, curves: Curve[], id: string, title: string, caption: string): FigureSpec {
+  const traces: Trace[] = curves.map(({ r, color, name }) => {
+    const c = aroundAirfoil(r.top, r.bottom, 'cp');
+    return {
+      type: 'scatter',
+      mode: r.model === 'xfoil' ? 'lines+markers' : 'lines',
+      x: c.x,
+      y: c.y,
+      name,
+      line: modelLine(r.model, color),
+      marker: { size: 3 },
+      hovertemplate: `x/c %{x:.4f}<br>Cp %{y:.4f}<extra>${shapeLabel(data, r.shape)} · ${MODEL_TEXT[r.model]}</extra>`,
+    };
+  });
+  return {
+    id,
+    section: 'pressure',
+    title,
+    caption,
+    height: 440,
+    data: traces,
+    layout: baseLayout({
+      xaxis: axis('x/c', { range: [-0.02, 1.02] }),
+      yaxis: axis(`pressure coefficient Cp${U}`, { autorange: 'reversed' }),
+    }),
+  };
+}
+
+/**
+ * Cp and boundary-layer figures. Optimization: one pair per design point, baseline vs optimized (and
+ * models). Analysis: all angles overlaid in one pair, one colour per angle.
+ */
 function pointFigures(data: ReportData): FigureSpec[] {
   const out: FigureSpec[] = [];
+  const withCp = (r: PointSolution) => !!(r.top || r.bottom);
+  const withBl = (r: PointSolution) => !!((r.top?.cf || r.bottom?.cf) && r.top?.h !== undefined);
+  if (data.kind === 'analysis' && data.points.length > 1) {
+    const curves: Curve[] = [];
+    data.points.forEach((p, ip) => {
+      const color = POINT_COLORS[ip % POINT_COLORS.length];
+      const c = p.conditions;
+      const spec = c.alphaDeg !== undefined ? `α ${fmt(c.alphaDeg, 2)}°` : `point ${ip + 1}`;
+      for (const r of p.results) {
+        curves.push({ r, color, group: `p${ip}-${r.model}`, name: `${spec} · ${MODEL_TEXT[r.model]}` });
+      }
+    });
+    const cond = conditionsText(data.points[0].conditions);
+    const cp = curves
+      .filter((c) => withCp(c.r))
+      .map((c) => ({ ...c, name: c.name + solutionCoefficients(c.r) }));
+    if (cp.length) {
+      out.push(
+        cpFigure(
+          data,
+          cp,
+          'fig-cp',
+          `Cp(x): ${shapeLabel(data, 'baseline')}, ${cond}`,
+          'Pressure coefficient on both surfaces at the selected angles (axis reversed: suction up).',
+        ),
+      );
+    }
+    const bl = curves.filter((c) => withBl(c.r));
+    if (bl.length)
+      out.push(boundaryLayerFigure(bl, 'fig-bl', `Boundary layer: ${shapeLabel(data, 'baseline')}, ${cond}`));
+    return out;
+  }
   data.points.forEach((p, ip) => {
     const label = pointLabel(p, ip);
-    const withCp = p.results.filter((r) => r.top || r.bottom);
-    if (withCp.length) {
-      const traces: Trace[] = withCp.map((r) => {
-        const c = aroundAirfoil(r.top, r.bottom, 'cp');
-        return {
-          type: 'scatter',
-          mode: r.model === 'xfoil' ? 'lines+markers' : 'lines',
-          x: c.x,
-          y: c.y,
-          name: solutionName(data, r),
-          line: modelLine(r.model, SHAPE_COLOR[r.shape]),
-          marker: { size: 3 },
-          hovertemplate: `x/c %{x:.4f}<br>Cp %{y:.4f}<extra>${shapeLabel(data, r.shape)} · ${MODEL_TEXT[r.model]}</extra>`,
-        };
-      });
-      out.push({
-        id: `fig-cp-${ip}`,
-        section: 'pressure',
-        title: `Cp(x): ${label}`,
-        caption: 'Pressure coefficient on both surfaces (axis reversed: suction up).',
-        height: 420,
-        data: traces,
-        layout: baseLayout({
-          xaxis: axis('x/c', { range: [-0.02, 1.02] }),
-          yaxis: axis(`pressure coefficient Cp${U}`, { autorange: 'reversed' }),
-        }),
-      });
+    const curves: Curve[] = p.results.map((r) => ({
+      r,
+      color: SHAPE_COLOR[r.shape],
+      group: `${r.shape}-${r.model}`,
+      name: solutionName(data, r),
+    }));
+    const cp = curves.filter((c) => withCp(c.r));
+    if (cp.length) {
+      out.push(
+        cpFigure(
+          data,
+          cp,
+          `fig-cp-${ip}`,
+          `Cp(x): ${label}`,
+          'Pressure coefficient on both surfaces (axis reversed: suction up).',
+        ),
+      );
     }
-    const withBl = p.results.filter((r) => (r.top?.cf || r.bottom?.cf) && r.top?.h !== undefined);
-    if (withBl.length) out.push(boundaryLayerFigure(data, p, ip, label, withBl));
+    const bl = curves.filter((c) => withBl(c.r));
+    if (bl.length) {
+      out.push(
+        boundaryLayerFigure(
+          bl.map((c) => ({ ...c, name: `${shapeLabel(data, c.r.shape)} · ${MODEL_TEXT[c.r.model]}` })),
+          `fig-bl-${ip}`,
+          `Boundary layer: ${label}`,
+        ),
+      );
+    }
   });
   return out;
 }
@@ -358,13 +437,8 @@ function interpolateAt(s: SurfaceData, v: number[] | undefined, xq: number): num
   return null;
 }
 
-function boundaryLayerFigure(
-  data: ReportData,
-  p: OperatingPointData,
-  ip: number,
-  label: string,
-  sols: PointSolution[],
-): FigureSpec {
+function boundaryLayerFigure(curves: Curve[], id: string, title: string): FigureSpec {
+  const sols = curves.map((c) => c.r);
   const traces: Trace[] = [];
   const shapes: Record<string, unknown>[] = [];
   const quantities: { key: 'cf' | 'h' | 'deltaStar'; title: string }[] = [
@@ -374,9 +448,7 @@ function boundaryLayerFigure(
   ];
   const legendSeen = new Set<string>();
   const transitionSeen = new Set<string>();
-  for (const r of sols) {
-    const group = `${r.shape}-${r.model}`;
-    const color = SHAPE_COLOR[r.shape];
+  for (const { r, color, group, name } of curves) {
     (
       [
         ['top', r.top, r.xtrTop],
@@ -396,11 +468,11 @@ function boundaryLayerFigure(
           y: v,
           xaxis: `x${ax}`,
           yaxis: `y${ax}`,
-          name: `${shapeLabel(data, r.shape)} · ${MODEL_TEXT[r.model]}`,
+          name,
           legendgroup: group,
           showlegend: !legendSeen.has(group),
           line: modelLine(r.model, color, 1.8),
-          hovertemplate: `${side === 'top' ? 'upper' : 'lower'} x/c %{x:.4f}<br>%{y:.5g}<extra>${shapeLabel(data, r.shape)} · ${MODEL_TEXT[r.model]}</extra>`,
+          hovertemplate: `${side === 'top' ? 'upper' : 'lower'} x/c %{x:.4f}<br>%{y:.5g}<extra>${name}</extra>`,
         });
         legendSeen.add(group);
         if (xtr !== undefined && xtr !== null && Number.isFinite(xtr) && xtr < 0.999) {
@@ -423,7 +495,7 @@ function boundaryLayerFigure(
               y: [interpolateAt(s, v, xtr)],
               xaxis: `x${ax}`,
               yaxis: `y${ax}`,
-              name: `transition · ${shapeLabel(data, r.shape)} · ${MODEL_TEXT[r.model]}`,
+              name: `transition · ${name}`,
               legendgroup: tg,
               showlegend: !transitionSeen.has(tg),
               marker: { symbol: 'diamond', size: 9, color, line: { color: '#fff', width: 1 } },
@@ -473,9 +545,9 @@ function boundaryLayerFigure(
     }
   });
   return {
-    id: `fig-bl-${ip}`,
+    id,
     section: 'boundary-layer',
-    title: `Boundary layer: ${label}`,
+    title,
     caption:
       'Skin friction Cf, shape factor H = δ*/θ and displacement thickness δ* along each surface (stagnation point to TE). ' +
       'Dotted vertical lines and diamonds: transition. The Cf axis is scaled to x/c > 0.04 (the leading-edge peak is cut).',
