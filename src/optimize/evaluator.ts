@@ -130,6 +130,8 @@ export class PhaseEvaluator implements LocalProblem {
   private readonly eq: number[] = [];
   evaluations = 0;
   iterations = 0;
+  /** evaluations answered by the journal */
+  replayed = 0;
   /** last evaluation (raw) */
   last: Evaluation | null = null;
   /** raw evaluations of this phase by z key */
@@ -166,6 +168,7 @@ export class PhaseEvaluator implements LocalProblem {
     const key = zKey(z);
     const hit = this.journal.lookup(this.tag, key, grad);
     if (hit) {
+      this.replayed++;
       const ev = deserializeEvaluation(hit.ev);
       this.seen.set(key, ev);
       return { ev, replayed: true };

@@ -21,7 +21,8 @@ export function modulePath(ref: ModuleRef, baseDir: string): string {
 /** The module's exports (loaded once per process; Node's require cache). */
 export function loadModule(ref: ModuleRef, baseDir: string, what: string): Record<string, unknown> {
   const file = modulePath(ref, baseDir);
-  if (!fs.existsSync(file)) throw new FoiloptError(`${what}: module not found`, { file: ref.module });
+  const shown = path.relative(process.cwd(), file) || file;
+  if (!fs.existsSync(file)) throw new FoiloptError(`${what}: module not found`, { file: shown });
   const ts = /\.[cm]?ts$/i.test(file);
   try {
     // .ts loads directly where the runtime already compiles TypeScript (tsx, jest), else through tsx's API
@@ -34,7 +35,7 @@ export function loadModule(ref: ModuleRef, baseDir: string, what: string): Recor
       } catch {
         throw new FoiloptError(
           `${what}: loading a .ts module needs the tsx package (npm i -D tsx), or compile it to .js`,
-          { file: ref.module },
+          { file: shown },
         );
       }
       return api.require(file, __filename) as Record<string, unknown>;
@@ -43,10 +44,13 @@ export function loadModule(ref: ModuleRef, baseDir: string, what: string): Recor
   } catch (e) {
     if (e instanceof FoiloptError) throw e;
     const err = e as Error;
+    const msg = err?.message ?? String(e);
+    // esbuild (tsx) syntax errors: "Transform failed ... FILE:LINE:COL: ERROR: why"
+    const esb = /:(\d+):\d+: ERROR: (.*)/.exec(msg);
     const loc = /\((.*?):(\d+):\d+\)/.exec(err?.stack ?? '');
-    const line = loc && path.resolve(loc[1]) === file ? Number(loc[2]) : undefined;
-    throw new FoiloptError(`${what}: the module failed to load: ${firstLine(err?.message ?? String(e))}`, {
-      file: ref.module,
+    const line = esb ? Number(esb[1]) : loc && path.resolve(loc[1]) === file ? Number(loc[2]) : undefined;
+    throw new FoiloptError(`${what}: the module failed to load: ${esb ? esb[2] : firstLine(msg)}`, {
+      file: shown,
       line,
     });
   }

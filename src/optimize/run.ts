@@ -274,6 +274,7 @@ export async function optimize(
         const m = searchKind === 'operator' ? operator! : solver;
         m.evaluations += r.modelEvaluations;
         m.seconds += r.modelSeconds;
+        files.replayed += r.replayed;
       }
     }
     tick(phaseName, tp);

@@ -40,6 +40,8 @@ export interface StartResult {
   /** model evaluations (not answered by the journal) and the seconds they took */
   modelEvaluations: number;
   modelSeconds: number;
+  /** evaluations answered by the journal (resume) */
+  replayed: number;
 }
 
 /** Runs one start. */
@@ -96,5 +98,6 @@ export async function runStartTask(
     seconds: (performance.now() - t0) / 1000,
     modelEvaluations: (counted.evaluations ?? 0) - e0,
     modelSeconds: (counted.seconds ?? 0) - s0,
+    replayed: pe.replayed,
   };
 }
