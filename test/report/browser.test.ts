@@ -53,14 +53,14 @@ describeBrowser('reports in headless Chromium (network blocked)', () => {
       airfoil,
       conditions: { re: 1e6 },
       solver: analyze(airfoil, { re: 1e6, alphaDeg: SWEEP }),
-      field: { nx: 101, ny: 61 },
+      field: { nx: 61, ny: 37 },
     });
     // an optimizer run directory through the collector
     const runDir = path.join(dir, 'run');
     writeSyntheticRunDir(runDir);
-    writeRunReport(runDir, { out: files.run, field: { nx: 81, ny: 49 }, iterates: 3 });
+    writeRunReport(runDir, { out: files.run, field: { nx: 61, ny: 37 }, iterates: 3 });
     // every figure kind: operator (dashed) and XFOIL curves, multi-start convergence
-    writeReport(files.synthetic, syntheticOptimization({ nx: 81, ny: 49 }));
+    writeReport(files.synthetic, syntheticOptimization({ nx: 61, ny: 37 }));
     // an airfoil file whose name line is an HTML injection attempt
     const dat = path.join(dir, 'hostile.dat');
     const naca = loadAirfoil('naca0012');
