@@ -132,7 +132,7 @@ export function syntheticOptimization(
     shapes: [shapeData(base, 'baseline'), shapeData(opt, 'optimized'), ...iterates],
     points: [
       {
-        label: 'cruise: α 4°, Re 1e6',
+        label: 'cruise',
         conditions: { ...cond, alphaDeg: 4, weight: 1 },
         results: [
           pointSolution(pb[a4], 'baseline', 'solver'),
