@@ -22,6 +22,7 @@ import { thicknessCamber } from '../geometry/measure';
 import { normalize } from '../geometry/normalize';
 import type { Airfoil } from '../geometry/types';
 import { writeReport } from '../report';
+import { conditionsText } from '../report/figures';
 import type {
   ConditionsData,
   FlowFieldData,
@@ -407,10 +408,7 @@ export function analysisReportData(input: AnalysisReportInput): ReportData {
     .filter(([, pts]) => pts && pts.length)
     .map(([m, pts]) => polarTable(pts!, `Polar: ${m === 'xfoil' ? 'XFOIL' : m}`));
   const best = bestLdPoint(primary);
-  const summary = [
-    `${airfoil.name}: ${[`Re ${conditions.re}`, `Mach ${conditions.mach ?? 0}`, `Ncrit ${conditions.nCrit ?? 9}`].join(', ')}` +
-      `${(conditions.xtrTop ?? 1) < 1 || (conditions.xtrBot ?? 1) < 1 ? `, trips ${conditions.xtrTop ?? 1}/${conditions.xtrBot ?? 1}` : ''}`,
-  ];
+  const summary = [`${airfoil.name}: ${conditionsText(cond)}`];
   if (best && finite(best.cd)) {
     summary.push(
       `best L/D ${(best.cl / best.cd).toFixed(1)} at α ${best.alpha}° (Cl ${best.cl.toFixed(4)}, Cd ${best.cd.toFixed(5)})`,

@@ -178,7 +178,12 @@ export function renderHtml(data: ReportData, plotly: PlotlyBundle): RenderedRepo
       section(id, SECTION_TITLES[id], `<div class="grid">${figs.map(figureHtml).join('')}</div>`),
     );
   }
-  const tables = data.tables ? tablesHtml(data.tables) : '';
+  const tables = data.tables
+    ? tablesHtml({
+        ...data.tables,
+        versions: data.tables.versions ? { ...data.tables.versions, 'plotly.js': plotly.version } : undefined,
+      })
+    : '';
   if (tables) {
     nav.push('<a href="#tables">Tables</a>');
     sections.push(section('tables', 'Tables', tables));

@@ -18,10 +18,11 @@ function numCell(v: number | null | undefined, decimals = 5, cls = ''): string {
 
 /** Significant-digit formatting for metric values of any magnitude (L/D ~ 100, Cd ~ 0.006). */
 function metricDecimals(values: (number | null | undefined)[]): number {
-  const m = Math.max(
-    ...values.map((v) => (v !== null && v !== undefined && Number.isFinite(v) ? Math.abs(v) : 0)),
-  );
+  let m = 0;
+  for (const v of values)
+    if (v !== null && v !== undefined && Number.isFinite(v)) m = Math.max(m, Math.abs(v));
   if (m >= 100) return 2;
+  if (m >= 10) return 3;
   if (m >= 1) return 4;
   return 5;
 }
@@ -197,14 +198,18 @@ export function timingsTable(timings: { phase: string; seconds: number }[]): str
 }
 
 export function genericTable(t: GenericTable): string {
+  // decimals per column from its largest magnitude (L/D ~ 100 and Cd ~ 0.006 side by side)
+  const decimals = t.columns.map((_, j) =>
+    metricDecimals(t.rows.map((r) => (typeof r[j] === 'number' ? (r[j] as number) : null))),
+  );
   const rows = t.rows.map(
     (r) =>
       `<tr>${r
-        .map((v) =>
+        .map((v, j) =>
           typeof v === 'number'
             ? Number.isInteger(v)
               ? `<td class="num">${v}</td>`
-              : numCell(v, Math.abs(v) >= 100 ? 2 : 5)
+              : numCell(v, decimals[j])
             : `<td>${escapeHtml(v === null ? '–' : String(v))}</td>`,
         )
         .join('')}</tr>`,
