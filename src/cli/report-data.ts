@@ -13,7 +13,7 @@ import { FoiloptError } from '../errors';
 import { readAirfoilFile } from '../geometry/io';
 import { resolveOptimizeConfig } from '../optimize/config';
 import { setupProblem } from '../optimize/setup';
-import { findXfoil, runXfoil } from '../optimize/xfoil';
+import { findXfoil, runXfoilPolar } from '../optimize/xfoil';
 import type { OptionSpec, ParsedArgs } from './args';
 import { analyze, createSolver, prepareAirfoil } from '../flow';
 import { flowField } from '../flow/field';
@@ -889,17 +889,17 @@ export function runReportData(runDir: string, opts: RunReportOptions = {}): Repo
         for (const [role, design, airfoil] of designs) {
           if (!design || !airfoil) continue;
           for (const c of conditionsList) {
-            const xp = runXfoil(
+            const xp = runXfoilPolar(
               binary,
               airfoil,
-              alphas.map((a) => ({
-                ...c,
+              {
+                re: c.re,
                 mach: c.mach ?? 0,
                 nCrit: c.nCrit ?? 9,
                 xtrTop: c.xtrTop ?? 1,
                 xtrBot: c.xtrBot ?? 1,
-                alphaDeg: a,
-              })),
+              },
+              alphas,
               panels,
             );
             const pts: ModelPointLike[] = xp.map((q) => ({

@@ -114,3 +114,59 @@ export function parsePolar(text: string): number[][] {
     .map((l) => l.trim().split(/\s+/).map(Number))
     .filter((r) => r.length >= 7 && r.every(Number.isFinite));
 }
+
+/**
+ * An XFOIL polar in one session (the report's XFOIL curves): the angles in XFOIL's polar order, from
+ * the one nearest 0 upward, then (after INIT, from the first again) downward, each warm-started from
+ * the previous like ASEQ; one result per requested angle (null fields where XFOIL did not converge).
+ * Throws an Error when XFOIL cannot be run at all.
+ */
+export function runXfoilPolar(
+  binary: string,
+  airfoil: Airfoil,
+  conditions: Omit<OperatingPoint, 'alphaDeg' | 'cl'>,
+  alphaDeg: number[],
+  panels = 160,
+): XfoilPoint[] {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'foilopt-xfoil-'));
+  try {
+    fs.writeFileSync(path.join(work, 'foil.dat'), formatSelig({ ...airfoil, name: 'foilopt shape' }));
+    const shim = fpeShim();
+    const env = { ...process.env, ...(shim ? { LD_PRELOAD: shim } : {}) };
+    const sorted = [...new Set(alphaDeg)].sort((a, b) => a - b);
+    let k0 = 0;
+    for (let k = 1; k < sorted.length; k++) if (Math.abs(sorted[k]) < Math.abs(sorted[k0])) k0 = k;
+    const up = sorted.slice(k0);
+    const down = sorted.slice(0, k0).reverse();
+    const c = conditions;
+    const cmds = ['PLOP', 'G F', '', 'LOAD foil.dat', 'PPAR', `N ${panels}`, '', '', 'PANE', 'OPER'];
+    cmds.push('VPAR', `N ${c.nCrit}`, `XTR ${c.xtrTop} ${c.xtrBot}`, '', 'ITER 200');
+    if (c.mach) cmds.push(`MACH ${c.mach}`);
+    cmds.push(`VISC ${c.re}`, 'PACC', 'polar.txt', '');
+    for (const a of up) cmds.push(`ALFA ${a}`);
+    if (down.length) {
+      cmds.push('INIT', `ALFA ${up[0]}`);
+      for (const a of down) cmds.push(`ALFA ${a}`);
+    }
+    cmds.push('PACC', '', 'QUIT');
+    // XFOIL's printout of a whole sweep exceeds spawnSync's output buffer: not read
+    const r = spawnSync(binary, [], {
+      input: cmds.join('\n') + '\n',
+      cwd: work,
+      env,
+      timeout: 300000,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    if (r.error) throw r.error;
+    const file = path.join(work, 'polar.txt');
+    const rows = fs.existsSync(file) ? parsePolar(fs.readFileSync(file, 'utf8')) : [];
+    return alphaDeg.map((a) => {
+      const row = rows.find((q) => Math.abs(q[0] - a) < 1e-3);
+      return row
+        ? { alphaDeg: row[0], cl: row[1], cd: row[2], cm: row[4], ld: row[1] / row[2], converged: true }
+        : { alphaDeg: a, cl: null, cd: null, cm: null, ld: null, converged: false };
+    });
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
