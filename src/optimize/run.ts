@@ -72,6 +72,8 @@ export interface OptimizeOptions {
   signal?: AbortSignal;
   /** an already loaded operator (default: loaded from src/operator when available); null: none */
   operator?: NeuralOperatorLike | null;
+  /** directory of the operator model (default: the operator's, models/operator or FOILOPT_MODEL) */
+  modelDir?: string;
   /** worker threads of the search (default config.search.workers; 0 = main thread) */
   workers?: number;
 }
@@ -163,7 +165,7 @@ export async function optimize(
   if (options.operator) operator = new OperatorModel(options.operator);
   else if (options.operator === undefined && (wantOperator || operatorAvailable())) {
     try {
-      operator = new OperatorModel(await loadNeuralOperator());
+      operator = new OperatorModel(await loadNeuralOperator(options.modelDir));
     } catch (e) {
       if (config.strategy === 'single' && config.model === 'operator') throw e;
       if (wantOperator)
@@ -252,6 +254,7 @@ export async function optimize(
         fitDeviation: setup.fitDeviation,
         cpTarget: problem.cpTarget,
         model: searchKind,
+        modelDir: options.modelDir,
         startTime: t0,
         maxTimeSeconds: config.maxTimeSeconds,
         journal: [...files.cache.values()].filter((e) => e.tag.startsWith(`${phaseName}:`)),
@@ -468,6 +471,7 @@ interface WorkerRun {
   fitDeviation: number;
   cpTarget: SearchWorkerInit['cpTarget'];
   model: 'solver' | 'operator';
+  modelDir?: string;
   startTime: number;
   maxTimeSeconds: number;
   journal: JournalEntry[];
@@ -490,6 +494,7 @@ function runTasksInWorkers(tasks: StartTask[], nWorkers: number, run: WorkerRun)
     fitDeviation: run.fitDeviation,
     cpTarget: run.cpTarget,
     model: run.model,
+    modelDir: run.modelDir,
     startTime: run.startTime,
     maxTimeSeconds: run.maxTimeSeconds,
     stopFlag,

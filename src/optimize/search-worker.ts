@@ -27,6 +27,8 @@ export interface SearchWorkerInit {
   fitDeviation: number;
   cpTarget?: CpTarget;
   model: 'solver' | 'operator';
+  /** operator model directory (default: the operator's own default) */
+  modelDir?: string;
   /** Date.now() at the start of the run */
   startTime: number;
   maxTimeSeconds: number;
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   });
   const model: AeroModel =
     init.model === 'operator'
-      ? new OperatorModel(await loadNeuralOperator())
+      ? new OperatorModel(await loadNeuralOperator(init.modelDir))
       : new SolverModel({ panels: init.config.panels });
   const cache = new Map<string, JournalEntry>();
   for (const e of init.journal) {
