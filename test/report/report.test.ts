@@ -20,6 +20,9 @@ import { buildFigures, fmtRe, type FigureSpec } from '../../src/report/figures';
 import { renderReport } from '../../src/report';
 import { partialSource, plotlyBundle } from '../../src/report/plotly-bundle';
 import { constraintMargin, constraintsTable, metricsTable } from '../../src/report/tables';
+import { analyze } from '../../src/flow';
+import { loadAirfoil } from '../../src/geometry/lookup';
+import { findXfoil, runXfoilPolar } from '../../src/optimize/xfoil';
 import { syntheticOptimization, writeSyntheticRunDir } from './fixtures';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -254,5 +257,23 @@ describe('collectors', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+const xfoil = findXfoil();
+(xfoil ? describe : describe.skip)('XFOIL polar of the report (needs an xfoil binary)', () => {
+  test('one session over the angles in polar order agrees with the solver on NACA 2412', () => {
+    const airfoil = loadAirfoil('naca2412');
+    const alphas = [4, -2, 0, 2, 6];
+    const cond = { re: 1e6, mach: 0, nCrit: 9, xtrTop: 1, xtrBot: 1 };
+    const xf = runXfoilPolar(xfoil!, airfoil, cond, alphas);
+    const ours = analyze(airfoil, { ...cond, alphaDeg: alphas });
+    expect(xf.map((p) => p.alphaDeg)).toEqual(alphas);
+    xf.forEach((p, i) => {
+      expect(p.converged).toBe(true);
+      // the solver matches XFOIL 6.99 (docs/solver.md: NACA 2412 Re 1e6 |dCl| <= 0.004, Cd 2.6 %)
+      expect(Math.abs(p.cl! - ours[i].cl)).toBeLessThan(0.01);
+      expect(Math.abs(p.cd! - ours[i].cd) / ours[i].cd).toBeLessThan(0.05);
+    });
   });
 });
