@@ -476,6 +476,20 @@ export interface RunReportOptions {
   iterates?: number;
   /** run XFOIL polars of baseline and final when the run used XFOIL and it is still available (default true) */
   xfoil?: boolean;
+  /**
+   * a loaded neural operator: its Cp and boundary-layer predictions at the design points (dashed) and
+   * its polars of baseline and final are added (the caller loads it, e.g. with loadOperator())
+   */
+  operator?: OperatorLike;
+}
+
+/** What the report needs of the neural operator (src/operator NeuralOperator.predict fits). */
+export interface OperatorLike {
+  predict(
+    airfoil: Airfoil,
+    conditions: ConditionsData & { alphaDeg: number | number[] },
+    options?: { distributions?: boolean },
+  ): readonly ModelPointLike[];
 }
 
 interface RunPointMetrics {
@@ -830,7 +844,19 @@ export function runReportData(runDir: string, opts: RunReportOptions = {}): Repo
         });
       }
       const om = design.operator?.[i];
-      if (om && finite(om.alphaDeg) && finite(om.cl)) {
+      if (opts.operator && sm && finite(sm.alphaDeg)) {
+        // the operator's distributions at the solver's angle (its forces at the design point are in result.json)
+        try {
+          const [op] = opts.operator.predict(
+            airfoil,
+            { ...cond, alphaDeg: sm.alphaDeg },
+            { distributions: true },
+          );
+          if (op) results.push(pointSolution(op, role, 'operator'));
+        } catch (e) {
+          notes.push(`operator prediction failed at ${dp.name} (${role}): ${(e as Error).message}`);
+        }
+      } else if (om && finite(om.alphaDeg) && finite(om.cl)) {
         results.push({
           shape: role,
           model: 'operator',
@@ -875,6 +901,21 @@ export function runReportData(runDir: string, opts: RunReportOptions = {}): Repo
         phase: `report: ${role} polars (solver)`,
         seconds: Number(process.hrtime.bigint() - tp) / 1e9,
       });
+    }
+  }
+  // operator polars
+  if (opts.operator) {
+    for (const [role, design, airfoil] of designs) {
+      if (!design || !airfoil) continue;
+      for (const c of conditionsList) {
+        try {
+          polars.push(
+            polarData(opts.operator.predict(airfoil, { ...c, alphaDeg: alphas }), role, 'operator', c),
+          );
+        } catch (e) {
+          notes.push(`operator polar failed (${role}): ${(e as Error).message}`);
+        }
+      }
     }
   }
   // XFOIL polars

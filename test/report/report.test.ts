@@ -250,6 +250,47 @@ describe('collectors', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  test('a loaded operator adds its distributions at the design points and its polars (dashed)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'foilopt-run-'));
+    try {
+      writeSyntheticRunDir(dir);
+      // stand-in operator: the solver's results, Cl scaled by 1.02, distributions included
+      const calls: boolean[] = [];
+      const operator = {
+        predict: (
+          airfoil: Parameters<typeof analyze>[0],
+          c: { re: number; alphaDeg: number | number[] },
+          o?: { distributions?: boolean },
+        ) => {
+          calls.push(!!o?.distributions);
+          return analyze(airfoil, { re: c.re, alphaDeg: c.alphaDeg }).map((p) => ({ ...p, cl: p.cl * 1.02 }));
+        },
+      };
+      const data = runReportData(dir, { field: false, iterates: 0, operator });
+      expect(calls).toEqual([true, true, false, false]);
+      expect(data.points[0].results.map((r) => [r.shape, r.model, !!r.top?.cp])).toEqual([
+        ['baseline', 'solver', true],
+        ['baseline', 'operator', true],
+        ['optimized', 'solver', true],
+        ['optimized', 'operator', true],
+      ]);
+      const op = data.points[0].results[1];
+      expect(op.cl).toBeCloseTo(1.02 * data.points[0].results[0].cl, 3);
+      expect(data.polars.filter((p) => p.model === 'operator').map((p) => p.shape)).toEqual([
+        'baseline',
+        'optimized',
+      ]);
+      const cp = buildFigures(data).find((f) => f.id === 'fig-cp-0')!;
+      expect(cp.data.map((t) => (t.line as { dash: string }).dash)).toEqual([
+        'solid',
+        'dash',
+        'solid',
+        'dash',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
   test('a directory without result.json is a user error', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'foilopt-run-'));
     try {

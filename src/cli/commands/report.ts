@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import { FoiloptError } from '../../errors';
 import type { CommandSpec } from '../command';
-import { FIELD_OPTIONS, fieldRequestFromArgs, writeRunReport } from '../report-data';
+import { loadNeuralOperator } from '../../optimize/operator-model';
+import { FIELD_OPTIONS, fieldRequestFromArgs, writeRunReport, type OperatorLike } from '../report-data';
 
 export const reportCommand: CommandSpec = {
   name: 'report',
@@ -45,7 +46,7 @@ export const reportCommand: CommandSpec = {
     'foilopt report runs/max-ld',
     'foilopt report runs/max-ld --out max-ld.html --field-grid 241x145',
   ],
-  run(args, io) {
+  async run(args, io) {
     const dir = args.positionals[0];
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       throw new FoiloptError('not a directory (expected the output directory of foilopt optimize)', {
@@ -54,7 +55,13 @@ export const reportCommand: CommandSpec = {
     }
     const o = args.options;
     const t0 = process.hrtime.bigint();
+    let operator: OperatorLike | undefined;
+    if (o.operator !== undefined) {
+      const spec = String(o.operator);
+      operator = (await loadNeuralOperator(spec === 'default' ? undefined : spec)) as unknown as OperatorLike;
+    }
     const r = writeRunReport(dir, {
+      operator,
       out: o.out as string | undefined,
       field: fieldRequestFromArgs(args),
       iterates: o.iterates as number,
