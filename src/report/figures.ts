@@ -475,7 +475,7 @@ function boundaryLayerFigure(curves: Curve[], id: string, title: string): Figure
           hovertemplate: `${side === 'top' ? 'upper' : 'lower'} x/c %{x:.4f}<br>%{y:.5g}<extra>${name}</extra>`,
         });
         legendSeen.add(group);
-        if (xtr !== undefined && xtr !== null && Number.isFinite(xtr) && xtr < 0.999) {
+        if (xtr !== undefined && xtr !== null && Number.isFinite(xtr) && xtr < TRANSITION_AT_TE) {
           shapes.push({
             type: 'line',
             xref: `x${ax}`,
@@ -661,6 +661,9 @@ function polarFigure(data: ReportData): FigureSpec[] {
 
 // ------------------------------------------------------------------------------------------------
 // convergence
+
+/** Transition at x/c >= this is the trailing edge (XFOIL's forced transition there): not marked. */
+export const TRANSITION_AT_TE = 0.99;
 
 /** Violations at or below this are drawn at it on the log axis. */
 export const VIOLATION_FLOOR = 1e-12;
