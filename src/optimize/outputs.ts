@@ -419,7 +419,7 @@ export function writeOutputs(o: {
     o.status === 'optimized'
       ? `${problem.objectiveLabel}: ${fmt(bObj)} -> ${fmt(fObj)} (solver-verified, every constraint met)`
       : o.status === 'interrupted'
-        ? `interrupted: ${A.final ? `best solver-verified design so far, ${problem.objectiveLabel} ${fmt(fObj)}` : 'no feasible design yet'} (--resume continues)`
+        ? `${A.final ? `best solver-verified design so far, ${problem.objectiveLabel} ${fmt(fObj)}` : 'no feasible design yet'} (--resume continues)`
         : 'no design met every constraint on the solver; none is reported as the optimum (see bestInfeasible)';
   const files = o.outDir
     ? {

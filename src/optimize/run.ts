@@ -118,6 +118,13 @@ export async function optimize(
   const t0 = Date.now();
   const elapsed = () => (Date.now() - t0) / 1000;
   const log = options.onLog ?? (() => {});
+  // a parametrization object inside the config (library use) is taken out before validation
+  const given = (input as { parametrization?: unknown } | undefined)?.parametrization as
+    Parametrization | undefined;
+  if (given && typeof given === 'object' && typeof (given as Parametrization).coordinates === 'function') {
+    options = { ...options, parametrization: given };
+    input = { ...(input as OptimizeConfigInput), parametrization: String(given.name ?? 'user') };
+  }
   const config = resolveOptimizeConfig(input, options.configFile);
   const baseDir =
     options.baseDir ?? (options.configFile ? path.dirname(path.resolve(options.configFile)) : process.cwd());

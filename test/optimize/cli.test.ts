@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
-import { loadOptimizeConfig } from '../../src/optimize/config';
+import { loadOptimizeConfig, type OptimizeConfigInput } from '../../src/optimize/config';
+import { optimize } from '../../src/optimize/run';
 import { setupProblem } from '../../src/optimize/setup';
 import { REPO_ROOT } from '../helpers/paths';
 
@@ -115,5 +116,23 @@ describe('custom parametrization example', () => {
     expect(s.param.jacobian).toBeUndefined(); // FD Jacobian path
     expect(s.fitDeviation).toBeLessThan(0.01);
     expect(s.p0[0]).toBeCloseTo(0.12, 2); // NACA 2412's thickness
+  });
+
+  test('a parametrization object is accepted by the library (in the config or as an option)', async () => {
+    const { ThicknessCamber } = await import('../../examples/custom-parametrization/thickness-camber');
+    const config = {
+      airfoil: 'naca2412',
+      parametrization: new ThicknessCamber({ modes: 2 }),
+      points: [{ alphaDeg: 2, re: 1e6 }],
+      strategy: 'single' as const,
+      model: 'solver' as const,
+      search: { starts: 1 },
+      maxEvaluations: 2,
+      polarAlphaDeg: [1, 2, 1] as [number, number, number],
+      xfoil: false,
+    };
+    const r = await optimize(config as unknown as OptimizeConfigInput, { operator: null });
+    expect(r.parametrization.name).toBe('thickness-camber');
+    expect(r.variables.names).toEqual(['thickness', 'camber1', 'camber2']);
   });
 });
