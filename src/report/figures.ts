@@ -293,6 +293,8 @@ interface Curve {
   /** legend group and text (escaped) */
   group: string;
   name: string;
+  /** design point index (multi-point boundary-layer figure with a point selector) */
+  point?: number;
 }
 
 /** Colours of the operating points of an analysis (one colour per angle). */
@@ -364,6 +366,7 @@ function pointFigures(data: ReportData): FigureSpec[] {
       out.push(boundaryLayerFigure(bl, 'fig-bl', `Boundary layer: ${shapeLabel(data, 'baseline')}, ${cond}`));
     return out;
   }
+  const blCurves: Curve[] = [];
   data.points.forEach((p, ip) => {
     const label = pointLabel(p, ip);
     const curves: Curve[] = p.results.map((r) => ({
@@ -371,6 +374,7 @@ function pointFigures(data: ReportData): FigureSpec[] {
       color: SHAPE_COLOR[r.shape],
       group: `${r.shape}-${r.model}`,
       name: solutionName(data, r),
+      point: ip,
     }));
     const cp = curves.filter((c) => withCp(c.r));
     if (cp.length) {
@@ -384,18 +388,56 @@ function pointFigures(data: ReportData): FigureSpec[] {
         ),
       );
     }
-    const bl = curves.filter((c) => withBl(c.r));
-    if (bl.length) {
-      out.push(
-        boundaryLayerFigure(
-          bl.map((c) => ({ ...c, name: `${shapeLabel(data, c.r.shape)} · ${MODEL_TEXT[c.r.model]}` })),
-          `fig-bl-${ip}`,
-          `Boundary layer: ${label}`,
-        ),
-      );
-    }
+    const bl = curves
+      .filter((c) => withBl(c.r))
+      .map((c) => ({ ...c, name: `${shapeLabel(data, c.r.shape)} · ${MODEL_TEXT[c.r.model]}` }));
+    if (bl.length && data.points.length === 1)
+      out.push(boundaryLayerFigure(bl, `fig-bl-${ip}`, `Boundary layer: ${label}`));
+    blCurves.push(...bl);
   });
+  if (data.points.length > 1 && blCurves.length) {
+    // several design points: one boundary-layer figure with a design-point selector (drawing six
+    // subplots per point would dominate the page's opening time)
+    out.push(
+      withPointSelector(
+        boundaryLayerFigure(blCurves, 'fig-bl', 'Boundary layer at the design points'),
+        data.points.map((p, ip) => pointLabel(p, ip)),
+      ),
+    );
+  }
   return out;
+}
+
+/**
+ * Shows one design point at a time: traces and transition lines carry their point index in `meta`;
+ * a dropdown switches visibility (first point shown).
+ */
+function withPointSelector(f: FigureSpec, labels: string[]): FigureSpec {
+  const shapes = (f.layout.shapes as Record<string, unknown>[]) ?? [];
+  const visibleFor = (k: number) => f.data.map((t) => t.meta === k);
+  const shapesFor = (k: number) => shapes.filter((sh) => sh.meta === k);
+  f.data.forEach((t) => (t.visible = t.meta === 0));
+  f.layout.shapes = shapesFor(0);
+  f.layout.updatemenus = [
+    {
+      type: 'dropdown',
+      direction: 'down',
+      x: 1,
+      xanchor: 'right',
+      y: 1.13,
+      yanchor: 'bottom',
+      showactive: true,
+      active: 0,
+      buttons: labels.map((label, k) => ({
+        label,
+        method: 'update',
+        args: [{ visible: visibleFor(k) }, { shapes: shapesFor(k) }],
+      })),
+    },
+  ];
+  f.layout.margin = { l: 80, r: 20, t: 70, b: 60 };
+  f.caption = `Design point selected in the menu (top right). ${f.caption ?? ''}`;
+  return f;
 }
 
 /** Robust axis range: values at x/c > xFrom, padded; the LE peak of Cf would flatten everything else. */
@@ -448,7 +490,7 @@ function boundaryLayerFigure(curves: Curve[], id: string, title: string): Figure
   ];
   const legendSeen = new Set<string>();
   const transitionSeen = new Set<string>();
-  for (const { r, color, group, name } of curves) {
+  for (const { r, color, group, name, point } of curves) {
     (
       [
         ['top', r.top, r.xtrTop],
@@ -470,11 +512,12 @@ function boundaryLayerFigure(curves: Curve[], id: string, title: string): Figure
           yaxis: `y${ax}`,
           name,
           legendgroup: group,
-          showlegend: !legendSeen.has(group),
+          showlegend: !legendSeen.has(`${point}|${group}`),
           line: modelLine(r.model, color, 1.8),
           hovertemplate: `${side === 'top' ? 'upper' : 'lower'} x/c %{x:.4f}<br>%{y:.5g}<extra>${name}</extra>`,
+          meta: point ?? 0,
         });
-        legendSeen.add(group);
+        legendSeen.add(`${point}|${group}`);
         if (xtr !== undefined && xtr !== null && Number.isFinite(xtr) && xtr < TRANSITION_AT_TE) {
           shapes.push({
             type: 'line',
@@ -485,6 +528,7 @@ function boundaryLayerFigure(curves: Curve[], id: string, title: string): Figure
             y0: 0,
             y1: 1,
             line: { color, width: 1, dash: 'dot' },
+            meta: point ?? 0,
           });
           if (q.key === 'cf') {
             const tg = `transition-${group}`;
@@ -497,11 +541,12 @@ function boundaryLayerFigure(curves: Curve[], id: string, title: string): Figure
               yaxis: `y${ax}`,
               name: `transition · ${name}`,
               legendgroup: tg,
-              showlegend: !transitionSeen.has(tg),
+              showlegend: !transitionSeen.has(`${point}|${tg}`),
               marker: { symbol: 'diamond', size: 9, color, line: { color: '#fff', width: 1 } },
               hovertemplate: `transition x/c %{x:.4f}<extra></extra>`,
+              meta: point ?? 0,
             });
-            transitionSeen.add(tg);
+            transitionSeen.add(`${point}|${tg}`);
           }
         }
       });
@@ -561,9 +606,9 @@ function boundaryLayerFigure(curves: Curve[], id: string, title: string): Figure
 // ------------------------------------------------------------------------------------------------
 // polars
 
-function polarName(data: ReportData, p: PolarData, multiConditions: boolean): string {
+function polarName(data: ReportData, p: PolarData): string {
   if (p.label) return escapeHtml(p.label);
-  return `${shapeLabel(data, p.shape)} · ${MODEL_TEXT[p.model]}${multiConditions ? ` (${conditionsText(p.conditions)})` : ''}`;
+  return `${shapeLabel(data, p.shape)} · ${MODEL_TEXT[p.model]}`;
 }
 
 function polarFigure(data: ReportData): FigureSpec[] {
@@ -572,22 +617,28 @@ function polarFigure(data: ReportData): FigureSpec[] {
   const condKeys = new Set(polars.map((p) => conditionsText(p.conditions)));
   const multi = condKeys.size > 1;
   const traces: Trace[] = [];
-  const dashes = ['solid', 'longdash', 'dashdot'];
+  const conds = [...condKeys];
   polars.forEach((p, k) => {
-    const name = polarName(data, p, multi);
+    // several conditions: one condition at a time (menu), the legend names the shape and model only
+    const name = polarName(data, p);
     const color = SHAPE_COLOR[p.shape];
-    const condIndex = [...condKeys].indexOf(conditionsText(p.conditions));
-    const line = {
-      ...modelLine(p.model, color),
-      ...(multi && p.model === 'solver' ? { dash: dashes[condIndex % 3] } : {}),
-    };
+    const condIndex = conds.indexOf(conditionsText(p.conditions));
+    const line = modelLine(p.model, color);
     const mode = p.model === 'xfoil' ? 'lines+markers' : 'lines+markers';
     const marker = {
       size: p.model === 'xfoil' ? 6 : 4,
       symbol: p.model === 'xfoil' ? 'circle-open' : p.model === 'operator' ? 'square-open' : 'circle',
     };
     const ld = p.cl.map((cl, i) => (p.cd[i] > 0 ? cl / p.cd[i] : null));
-    const common = { type: 'scatter', mode, name, legendgroup: `polar-${k}`, line, marker };
+    const common = {
+      type: 'scatter',
+      mode,
+      name,
+      legendgroup: `polar-${k}`,
+      line,
+      marker,
+      ...(multi ? { meta: condIndex, visible: condIndex === 0 } : {}),
+    };
     const extra = `<extra>${name}</extra>`;
     traces.push({
       ...common,
@@ -626,12 +677,34 @@ function polarFigure(data: ReportData): FigureSpec[] {
     });
   });
   const models = [...new Set(polars.map((p) => MODEL_TEXT[p.model]))].join(', ');
+  const menu = multi
+    ? {
+        updatemenus: [
+          {
+            type: 'dropdown',
+            direction: 'down',
+            x: 1,
+            xanchor: 'right',
+            y: 1.08,
+            yanchor: 'bottom',
+            active: 0,
+            buttons: conds.map((c, j) => ({
+              label: c,
+              method: 'restyle',
+              args: [{ visible: traces.map((t) => t.meta === j) }],
+            })),
+          },
+        ],
+      }
+    : {};
   return [
     {
       id: 'fig-polars',
       section: 'polars',
-      title: `Polars (${multi ? 'several conditions' : [...condKeys][0]})`,
-      caption: `Converged points only; ${models}. Cm about the quarter chord, nose up positive.`,
+      title: multi ? 'Polars at the design conditions' : `Polars (${conds[0]})`,
+      caption:
+        `Converged points only; ${models}. Cm about the quarter chord, nose up positive.` +
+        (multi ? ' Flow condition selected in the menu (top right).' : ''),
       height: 720,
       wide: true,
       data: traces,
@@ -653,7 +726,8 @@ function polarFigure(data: ReportData): FigureSpec[] {
         xaxis4: axis('angle of attack α [deg]'),
         yaxis4: axis(`moment coefficient Cm${U}`),
         legend: { orientation: 'h', x: 0, y: -0.08, yanchor: 'top', font: { size: 12 } },
-        margin: { l: 80, r: 20, t: 20, b: 60 },
+        margin: { l: 80, r: 20, t: multi ? 60 : 20, b: 60 },
+        ...menu,
       }),
     },
   ];

@@ -121,22 +121,45 @@ describeBrowser('reports in headless Chromium (network blocked)', () => {
       'fig-polars',
       'fig-field',
     ]);
-    for (const k of ['run', 'synthetic']) {
-      expect(await ids(k)).toEqual([
-        'fig-shape',
-        'fig-thickness-camber',
-        'fig-cp-0',
-        'fig-bl-0',
-        'fig-polars',
-        'fig-convergence',
-        'fig-field',
-      ]);
-    }
+    expect(await ids('run')).toEqual([
+      'fig-shape',
+      'fig-thickness-camber',
+      'fig-cp-0',
+      'fig-bl-0',
+      'fig-polars',
+      'fig-convergence',
+      'fig-field',
+    ]);
+    // two design points: one Cp figure each, one boundary-layer figure with a design-point menu
+    expect(await ids('synthetic')).toEqual([
+      'fig-shape',
+      'fig-thickness-camber',
+      'fig-cp-0',
+      'fig-cp-1',
+      'fig-bl',
+      'fig-polars',
+      'fig-convergence',
+      'fig-field',
+    ]);
     // the shapes keep equal axis scales as drawn: one x unit spans as many pixels as one y unit
     const scale = (await opened.synthetic.page.evaluate(
       `(() => { const l = document.getElementById('fig-shape')._fullLayout; return [l.xaxis._m, l.yaxis._m]; })()`,
     )) as number[];
     expect(Math.abs(scale[0]) / Math.abs(scale[1])).toBeCloseTo(1, 3);
+  });
+
+  test('the design-point menu of the boundary-layer figure switches to the second point', async () => {
+    const page = opened.synthetic.page;
+    const shown = async () =>
+      (await page.evaluate(
+        `[...new Set(document.getElementById('fig-bl')._fullData.filter((t) => t.visible === true).map((t) => t.meta))]`,
+      )) as number[];
+    expect(await shown()).toEqual([0]);
+    await page.click('#fig-bl .updatemenu-header-group');
+    await page.locator('#fig-bl .updatemenu-dropdown-button').nth(1).click();
+    await page.waitForTimeout(200);
+    expect(await shown()).toEqual([1]);
+    expect(opened.synthetic.errors).toEqual([]);
   });
 
   test('a hostile airfoil name shows as text and runs nothing', async () => {

@@ -112,6 +112,11 @@ export function syntheticOptimization(
   const pb = analyze(base, { re, alphaDeg: SWEEP });
   const po = analyze(opt, { re, alphaDeg: SWEEP });
   const a4 = SWEEP.indexOf(4);
+  // a second design point at another Reynolds number (multi-point figures: design-point and condition menus)
+  const cond2 = { ...cond, re: 5e5 };
+  const pb2 = analyze(base, { ...cond2, alphaDeg: SWEEP });
+  const po2 = analyze(opt, { ...cond2, alphaDeg: SWEEP });
+  const a8 = SWEEP.indexOf(8);
   const field = computeField(
     opt,
     cond,
@@ -140,10 +145,20 @@ export function syntheticOptimization(
           pointSolution(perturbed(po[a4], 0.02, true), 'optimized', 'operator'),
         ],
       },
+      {
+        label: 'climb',
+        conditions: { ...cond2, alphaDeg: 8, weight: 0.5 },
+        results: [
+          pointSolution(pb2[a8], 'baseline', 'solver'),
+          pointSolution(po2[a8], 'optimized', 'solver'),
+        ],
+      },
     ],
     polars: [
       polarData(pb, 'baseline', 'solver', cond),
       polarData(po, 'optimized', 'solver', cond),
+      polarData(pb2, 'baseline', 'solver', cond2),
+      polarData(po2, 'optimized', 'solver', cond2),
       polarData(
         po.map((p) => perturbed(p, 0.02, false)),
         'optimized',

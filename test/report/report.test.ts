@@ -84,7 +84,8 @@ describe('figures of a full optimization report (synthetic data)', () => {
       'fig-shape',
       'fig-thickness-camber',
       'fig-cp-0',
-      'fig-bl-0',
+      'fig-cp-1',
+      'fig-bl',
       'fig-polars',
       'fig-convergence',
       'fig-field',
@@ -92,17 +93,34 @@ describe('figures of a full optimization report (synthetic data)', () => {
     expect(counts['fig-shape']).toBe(3 + 2); // iterates + baseline + optimized
     expect(counts['fig-thickness-camber']).toBe(2 * 2);
     expect(counts['fig-cp-0']).toBe(3); // baseline solver, optimized solver, optimized operator
-    expect(counts['fig-polars']).toBe(4 * 4); // 4 polars x (Cl-alpha, Cl-Cd, L/D-alpha, Cm-alpha)
+    expect(counts['fig-cp-1']).toBe(2);
+    expect(counts['fig-polars']).toBe(6 * 4); // 6 polars x (Cl-alpha, Cl-Cd, L/D-alpha, Cm-alpha)
     // 3 operator starts + verification + polish, three panels each
     expect(counts['fig-convergence']).toBe((3 + 1 + 1) * 3);
     expect(counts['fig-field']).toBe(4); // contour, streamlines, displacement surface, body
-    // boundary layer: 3 solutions x 2 sides x (Cf, H, delta*) + one transition marker per transition
-    const bl = byId('fig-bl-0');
+    // boundary layer of both design points in one figure: 5 solutions x 2 sides x (Cf, H, delta*)
+    // + one transition marker per transition; point 0 shown, the menu switches traces and lines
+    const bl = byId('fig-bl');
     const lines = bl.data.filter((t) => t.mode === 'lines');
     const markers = bl.data.filter((t) => t.mode === 'markers');
-    expect(lines.length).toBe(18);
-    expect(markers.length).toBeGreaterThanOrEqual(3);
-    expect(((bl.layout.shapes as unknown[]) ?? []).length).toBe(markers.length * 3);
+    expect(lines.length).toBe(30);
+    expect(markers.length).toBeGreaterThanOrEqual(5);
+    expect(bl.data.filter((t) => t.visible).length).toBe(18 + markers.filter((t) => t.meta === 0).length);
+    const menu = (
+      bl.layout.updatemenus as {
+        buttons: { label: string; args: [{ visible: boolean[] }, { shapes: unknown[] }] }[];
+      }[]
+    )[0];
+    expect(menu.buttons.map((b) => b.label.split(':')[0])).toEqual(['cruise', 'climb']);
+    for (const [k, b] of menu.buttons.entries()) {
+      expect(b.args[0].visible).toEqual(bl.data.map((t) => t.meta === k));
+      expect(b.args[1].shapes.length).toBe(3 * markers.filter((t) => t.meta === k).length);
+    }
+    // polars: one flow condition at a time
+    const pol = byId('fig-polars');
+    expect(pol.data.filter((t) => t.visible).length).toBe(4 * 4);
+    const pm = (pol.layout.updatemenus as { buttons: { label: string }[] }[])[0];
+    expect(pm.buttons.map((b) => b.label)).toEqual(['Re 1e6, Ncrit 9.0', 'Re 5e5, Ncrit 9.0']);
   });
 
   test('shapes and the flow field have equal axis scales; Cp is drawn suction up', () => {
@@ -112,7 +130,7 @@ describe('figures of a full optimization report (synthetic data)', () => {
   });
 
   test('line styles: operator dashed, XFOIL dotted, solver solid', () => {
-    const polars = byId('fig-polars').data.filter((t) => t.showlegend !== false);
+    const polars = byId('fig-polars').data.filter((t) => t.showlegend !== false && t.meta === 0);
     const dash = (t: Record<string, unknown>) => (t.line as { dash: string }).dash;
     expect(polars.map(dash)).toEqual(['solid', 'solid', 'dash', 'dot']);
     const cp = byId('fig-cp-0').data;
