@@ -17,6 +17,7 @@ const config: OptimizeConfigInput = {
   strategy: 'multifidelity',
   search: { model: 'solver', starts: 2, maxEvaluations: 3, verify: 2, workers: 2 },
   maxEvaluations: 3,
+  panels: 100,
   polarAlphaDeg: [2, 4, 2],
   xfoil: false,
 };
@@ -33,7 +34,10 @@ describe('multifidelity orchestration', () => {
     expect(inWorkers.final!.objective).toBe(inMain.final!.objective);
     expect(inWorkers.evaluations.solver).toBe(inMain.evaluations.solver);
     const verify = inWorkers.phases.find((p) => p.name === 'verify')!;
-    expect(verify.candidates!.length).toBe(2);
+    // every start that produced a point is verified (a start whose first point fails ends at once)
+    const produced = inWorkers.phases[0].starts!.filter((st) => st.objective !== null).length;
+    expect(produced).toBeGreaterThanOrEqual(1);
+    expect(verify.candidates!.length).toBe(produced);
     for (const c of verify.candidates!)
       if (c.feasible) expect(inWorkers.final!.objective!).toBeGreaterThanOrEqual(c.objective!);
     expect(inWorkers.status).toBe('optimized');

@@ -4,6 +4,9 @@
  * fixed-CL Cd objective with Cm constraints, and the FD gradients of the geometric constraints.
  * Also: the inverse-design mismatch vanishes at the target, rejected shapes are never "ok".
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { resolveOptimizeConfig, type OptimizeConfigInput } from '../../src/optimize/config';
 import { setupProblem } from '../../src/optimize/setup';
 import { SolverModel } from '../../src/optimize/solver-model';
@@ -92,6 +95,43 @@ describe('problem gradients (adjoint chain vs central differences)', () => {
     expect(relErr(e.df!, fdF)).toBeLessThan(2e-3);
     expect(relErr(e.dc![0], fdC[0])).toBeLessThan(2e-3);
     expect(problem.worstViolation(e.c)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('user objective modules', () => {
+  test('a module objective (class with options, no gradient) chains through the adjoint', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'foilopt-objmod-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'obj.js'),
+        'exports.CdMinusCl = class { constructor(o) { this.k = o.k; this.label = "cd - k cl"; }\n' +
+          '  evaluate(p) { return p.reduce((s, q) => s + q.weight * (q.cd - this.k * q.cl * q.cl), 0); } };\n',
+      );
+      const input: OptimizeConfigInput = {
+        airfoil: 'naca2412',
+        parametrization: 'cst:3',
+        points: [{ alphaDeg: 3, re: 1e6 }],
+        objective: { module: './obj.js', export: 'CdMinusCl', options: { k: 0.001 } },
+        variables: { freeze: ['teThickness'] },
+      };
+      const { problem } = setupProblem(resolveOptimizeConfig(input), dir);
+      expect(problem.objectiveLabel).toBe('cd - k cl');
+      const x = Float64Array.from(problem.layout.x0);
+      const e = problem.evaluate(x, solver, 'model');
+      const p = e.points[0];
+      expect(e.f).toBeCloseTo(p.cd - 0.001 * p.cl * p.cl, 12);
+      const fd = new Float64Array(problem.n);
+      for (let j = 0; j < problem.n; j++) {
+        const xp = Float64Array.from(x);
+        const xm = Float64Array.from(x);
+        xp[j] += 1e-6;
+        xm[j] -= 1e-6;
+        fd[j] = (problem.evaluate(xp, solver, 'none').f - problem.evaluate(xm, solver, 'none').f) / 2e-6;
+      }
+      expect(relErr(e.df!, fd)).toBeLessThan(2e-3);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

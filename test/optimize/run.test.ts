@@ -30,6 +30,7 @@ const config: OptimizeConfigInput = {
   model: 'solver',
   search: { starts: 1 },
   maxEvaluations: 8,
+  panels: 100,
   polarAlphaDeg: [0, 4, 2],
   xfoil: false,
 };
@@ -73,7 +74,7 @@ describe('optimize run (solver)', () => {
     // the written shape, analyzed afresh, has the reported L/D (8-decimal coordinates)
     const dat = readAirfoilFile(path.join(dirA, 'optimized.dat'));
     // (the optimizer's solves allow 100 Newton iterations, as the adjoint's do)
-    const p = analyze(dat, { re: 1e6, alphaDeg: 3 }, { maxIterations: 100 })[0];
+    const p = analyze(dat, { re: 1e6, alphaDeg: 3 }, { maxIterations: 100, panels: 100 })[0];
     expect(p.converged).toBe(true);
     expect(Math.abs(p.cl / p.cd - first.final!.objective!) / first.final!.objective!).toBeLessThan(1e-4);
     // analysis.json: distributions and polars of both shapes
