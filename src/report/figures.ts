@@ -367,6 +367,7 @@ function pointFigures(data: ReportData): FigureSpec[] {
     return out;
   }
   const blCurves: Curve[] = [];
+  const cpCurves: Curve[] = [];
   data.points.forEach((p, ip) => {
     const label = pointLabel(p, ip);
     const curves: Curve[] = p.results.map((r) => ({
@@ -377,7 +378,7 @@ function pointFigures(data: ReportData): FigureSpec[] {
       point: ip,
     }));
     const cp = curves.filter((c) => withCp(c.r));
-    if (cp.length) {
+    if (cp.length && data.points.length === 1) {
       out.push(
         cpFigure(
           data,
@@ -388,6 +389,7 @@ function pointFigures(data: ReportData): FigureSpec[] {
         ),
       );
     }
+    cpCurves.push(...cp);
     const bl = curves
       .filter((c) => withBl(c.r))
       .map((c) => ({ ...c, name: `${shapeLabel(data, c.r.shape)} · ${MODEL_TEXT[c.r.model]}` }));
@@ -395,6 +397,15 @@ function pointFigures(data: ReportData): FigureSpec[] {
       out.push(boundaryLayerFigure(bl, `fig-bl-${ip}`, `Boundary layer: ${label}`));
     blCurves.push(...bl);
   });
+  if (data.points.length > 1 && cpCurves.length) {
+    out.push(
+      cpGridFigure(
+        data,
+        cpCurves,
+        data.points.map((p, ip) => pointLabel(p, ip)),
+      ),
+    );
+  }
   if (data.points.length > 1 && blCurves.length) {
     // several design points: one boundary-layer figure with a design-point selector (drawing six
     // subplots per point would dominate the page's opening time)
@@ -406,6 +417,74 @@ function pointFigures(data: ReportData): FigureSpec[] {
     );
   }
   return out;
+}
+
+/** Cp of several design points as small multiples (two per row), baseline vs optimized in each. */
+function cpGridFigure(data: ReportData, curves: Curve[], labels: string[]): FigureSpec {
+  const n = labels.length;
+  const rows = Math.ceil(n / 2);
+  const traces: Trace[] = [];
+  const seen = new Set<string>();
+  for (const { r, color, group, point } of curves) {
+    const k = point ?? 0;
+    const ax = k === 0 ? '' : String(k + 1);
+    const c = aroundAirfoil(r.top, r.bottom, 'cp');
+    const name = `${shapeLabel(data, r.shape)} · ${MODEL_TEXT[r.model]}`;
+    traces.push({
+      type: 'scatter',
+      mode: r.model === 'xfoil' ? 'lines+markers' : 'lines',
+      x: c.x,
+      y: c.y,
+      xaxis: `x${ax}`,
+      yaxis: `y${ax}`,
+      name,
+      legendgroup: group,
+      showlegend: !seen.has(group),
+      line: modelLine(r.model, color),
+      marker: { size: 3 },
+      hovertemplate: `x/c %{x:.4f}<br>Cp %{y:.4f}<extra>${name}${solutionCoefficients(r)}</extra>`,
+    });
+    seen.add(group);
+  }
+  const layout: Record<string, unknown> = baseLayout({
+    grid: {
+      rows,
+      columns: 2,
+      pattern: 'independent',
+      roworder: 'top to bottom',
+      ygap: 0.55 / rows,
+      xgap: 0.08,
+    },
+    annotations: labels.map((label, k) => ({
+      text: `<b>${label}</b>`,
+      xref: `x${k === 0 ? '' : k + 1} domain`,
+      yref: `y${k === 0 ? '' : k + 1} domain`,
+      x: 0.5,
+      y: 1.02,
+      yanchor: 'bottom',
+      showarrow: false,
+      font: { size: 12 },
+    })),
+    legend: { orientation: 'h', x: 0, y: 1.0 + 0.12 / rows, yanchor: 'bottom', font: { size: 12 } },
+    margin: { l: 70, r: 20, t: 70, b: 50 },
+  });
+  for (let k = 0; k < n; k++) {
+    const ax = k === 0 ? '' : String(k + 1);
+    const bottom = k >= n - 2;
+    layout[`xaxis${ax}`] = axis(bottom ? 'x/c' : '', { range: [-0.02, 1.02] });
+    layout[`yaxis${ax}`] = axis(k % 2 === 0 ? `Cp${U}` : '', { autorange: 'reversed' });
+  }
+  return {
+    id: 'fig-cp',
+    section: 'pressure',
+    title: 'Cp(x) at the design points',
+    caption:
+      'Pressure coefficient on both surfaces, baseline vs optimized per design point (axes reversed: suction up).',
+    height: 120 + 300 * rows,
+    wide: true,
+    data: traces,
+    layout,
+  };
 }
 
 /**

@@ -130,12 +130,11 @@ describeBrowser('reports in headless Chromium (network blocked)', () => {
       'fig-convergence',
       'fig-field',
     ]);
-    // two design points: one Cp figure each, one boundary-layer figure with a design-point menu
+    // two design points: Cp as small multiples, one boundary-layer figure with a design-point menu
     expect(await ids('synthetic')).toEqual([
       'fig-shape',
       'fig-thickness-camber',
-      'fig-cp-0',
-      'fig-cp-1',
+      'fig-cp',
       'fig-bl',
       'fig-polars',
       'fig-convergence',

@@ -83,8 +83,7 @@ describe('figures of a full optimization report (synthetic data)', () => {
     expect(Object.keys(counts)).toEqual([
       'fig-shape',
       'fig-thickness-camber',
-      'fig-cp-0',
-      'fig-cp-1',
+      'fig-cp',
       'fig-bl',
       'fig-polars',
       'fig-convergence',
@@ -92,8 +91,11 @@ describe('figures of a full optimization report (synthetic data)', () => {
     ]);
     expect(counts['fig-shape']).toBe(3 + 2); // iterates + baseline + optimized
     expect(counts['fig-thickness-camber']).toBe(2 * 2);
-    expect(counts['fig-cp-0']).toBe(3); // baseline solver, optimized solver, optimized operator
-    expect(counts['fig-cp-1']).toBe(2);
+    // both design points as small multiples: baseline solver, optimized solver, optimized operator; 2 at climb
+    expect(counts['fig-cp']).toBe(3 + 2);
+    const cpg = byId('fig-cp');
+    expect(cpg.data.map((t) => t.xaxis)).toEqual(['x', 'x', 'x', 'x2', 'x2']);
+    expect((cpg.layout.yaxis2 as Record<string, unknown>).autorange).toBe('reversed');
     expect(counts['fig-polars']).toBe(6 * 4); // 6 polars x (Cl-alpha, Cl-Cd, L/D-alpha, Cm-alpha)
     // 3 operator starts + verification + polish, three panels each
     expect(counts['fig-convergence']).toBe((3 + 1 + 1) * 3);
@@ -126,14 +128,14 @@ describe('figures of a full optimization report (synthetic data)', () => {
   test('shapes and the flow field have equal axis scales; Cp is drawn suction up', () => {
     expect((byId('fig-shape').layout.yaxis as Record<string, unknown>).scaleanchor).toBe('x');
     expect((byId('fig-field').layout.yaxis as Record<string, unknown>).scaleanchor).toBe('x');
-    expect((byId('fig-cp-0').layout.yaxis as Record<string, unknown>).autorange).toBe('reversed');
+    expect((byId('fig-cp').layout.yaxis as Record<string, unknown>).autorange).toBe('reversed');
   });
 
   test('line styles: operator dashed, XFOIL dotted, solver solid', () => {
     const polars = byId('fig-polars').data.filter((t) => t.showlegend !== false && t.meta === 0);
     const dash = (t: Record<string, unknown>) => (t.line as { dash: string }).dash;
     expect(polars.map(dash)).toEqual(['solid', 'solid', 'dash', 'dot']);
-    const cp = byId('fig-cp-0').data;
+    const cp = byId('fig-cp').data.filter((t) => t.xaxis === 'x');
     expect(cp.map(dash)).toEqual(['solid', 'solid', 'dash']);
   });
 
@@ -145,7 +147,7 @@ describe('figures of a full optimization report (synthetic data)', () => {
       expect(titles.some((t) => /x\/c|α|iteration|evaluation/.test(t))).toBe(true);
     }
     const y = (id: string, ax = 'yaxis') => (byId(id).layout[ax] as { title: { text: string } }).title.text;
-    expect(y('fig-cp-0')).toContain('Cp [–]');
+    expect(y('fig-cp')).toContain('Cp [–]');
     expect(y('fig-polars', 'yaxis3')).toContain('L/D');
     expect(y('fig-polars', 'xaxis2' as string)).toContain('Cd [–]');
   });
