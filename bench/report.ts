@@ -111,8 +111,12 @@ async function main(): Promise<void> {
         const o = await openReport(b.browser, c.file);
         const plots = await plotSummary(o.page);
         const bad = plots.filter((p) => p.drawn !== p.expected || !p.svg);
-        if (o.state !== 'rendered' || bad.length)
-          throw new Error(`${c.name}: state ${o.state}, ${bad.length} figures not drawn`);
+        if (o.state !== 'rendered' || bad.length) {
+          throw new Error(
+            `${c.name}: state ${o.state} after ${o.wallMs} ms${o.waitError ? ` (${o.waitError})` : ''}, ` +
+              `${bad.length} figures not drawn, errors: ${o.errors.join('; ') || 'none'}`,
+          );
+        }
         c.runs.push({
           pageMs: o.info!.renderMs,
           wallMs: o.wallMs,

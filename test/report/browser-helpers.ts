@@ -57,6 +57,8 @@ export interface OpenedReport {
   dialogs: string[];
   /** wall time from navigation start to the rendered state, ms */
   wallMs: number;
+  /** why waiting for the rendered state failed (timeout or a page error), when it did */
+  waitError?: string;
   /** window.foiloptReport: figures, traces, plotlyMs, renderMs (page clock), figureMs */
   info: {
     figures: number;
@@ -97,6 +99,7 @@ export async function openReport(
   const t0 = Date.now();
   await page.goto(url);
   let state = 'loading';
+  let waitError: string | undefined;
   // (page code as strings: the project compiles without the DOM library)
   try {
     await page.waitForFunction(
@@ -108,12 +111,13 @@ export async function openReport(
       },
     );
     state = String(await page.evaluate(`document.documentElement.getAttribute('data-report-state')`));
-  } catch {
+  } catch (e) {
     state = 'loading';
+    waitError = (e as Error).message.split('\n')[0];
   }
   const wallMs = Date.now() - t0;
   const info = (await page.evaluate('window.foiloptReport ?? null')) as OpenedReport['info'];
-  return { page, state, errors, requests, blocked, dialogs, wallMs, info };
+  return { page, state, errors, requests, blocked, dialogs, wallMs, info, waitError };
 }
 
 /** Per plot container: id, expected traces (data-traces), drawn traces, and whether an SVG exists. */

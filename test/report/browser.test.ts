@@ -95,7 +95,7 @@ describeBrowser('reports in headless Chromium (network blocked)', () => {
       expect(fs.statSync(file).size).toBeLessThanOrEqual(MAX_REPORT_BYTES);
       const o = opened[k];
       expect(o.errors).toEqual([]);
-      expect(o.state).toBe('rendered');
+      expect({ state: o.state, waitError: o.waitError }).toEqual({ state: 'rendered', waitError: undefined });
       expect(o.blocked).toEqual([]);
       expect(o.requests.every((u) => u.startsWith('file://') && u.endsWith(path.basename(file)))).toBe(true);
       expect(o.dialogs).toEqual([]);
