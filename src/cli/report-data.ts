@@ -735,8 +735,6 @@ function xfoilAlphas(config: RunResult['config']): number[] {
  * run's parametrization) and XFOIL polars when the run used XFOIL.
  */
 export function runReportData(runDir: string, opts: RunReportOptions = {}): ReportData {
-  const t0 = process.hrtime.bigint();
-  const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
   const res = readJson<RunResult>(path.join(runDir, 'result.json'), 'result.json');
   if (res.version !== 1 || !res.baseline || !Array.isArray(res.designPoints)) {
     throw new FoiloptError(`result.json: unsupported format (version ${String(res.version)})`, {
@@ -987,7 +985,6 @@ export function runReportData(runDir: string, opts: RunReportOptions = {}): Repo
   tables.timings = timings;
   tables.versions = versions(xfoilVersion ? { xfoil: xfoilVersion } : {});
   const sense = String(res.config.objective?.type ?? '').startsWith('max') ? 'max' : 'min';
-  void elapsed;
   return {
     kind: 'optimization',
     title: res.name,
