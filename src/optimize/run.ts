@@ -78,6 +78,12 @@ export interface OptimizeOptions {
   workers?: number;
 }
 
+/**
+ * Fractions of the way from the baseline to a search candidate the solver rejected, tried in order
+ * until one converges (z = 0 is the baseline).
+ */
+const BACKTRACK_FRACTIONS = [0.75, 0.5, 0.25];
+
 /** Path of the worker script: .js next to this file, or .ts under tsx/jest. */
 function workerScript(): { file: string; execArgv: string[] } {
   const ts = __filename.endsWith('.ts');
@@ -206,8 +212,8 @@ export async function optimize(
       elapsed,
       config.constraintTolerance,
     );
-    const baseEval = basePe.evaluateRaw(z0, false).ev;
-    basePe.evaluate(z0, false); // history record of the baseline
+    basePe.evaluate(z0, false);
+    const baseEval = basePe.last!;
     if (!baseEval.ok) warnings.push(`the baseline is not a valid solver design: ${baseEval.reason}`);
     let baseOperator: Evaluation | null = null;
     if (operator) {
@@ -222,7 +228,8 @@ export async function optimize(
         elapsed,
         config.constraintTolerance,
       );
-      baseOperator = opPe.evaluateRaw(z0, false).ev;
+      opPe.evaluate(z0, false);
+      baseOperator = opPe.last!;
     }
     const fScale = baseEval.ok && Math.abs(baseEval.f) > 1e-12 ? Math.abs(baseEval.f) : 1;
     tick('baseline', tp);
@@ -326,22 +333,38 @@ export async function optimize(
       elapsed,
       config.constraintTolerance,
     );
+    const verifyAt = (z: Float64Array): Evaluation => {
+      verifyPe.evaluate(z, false);
+      return verifyPe.last!;
+    };
+    const describeEv = (ev: Evaluation) =>
+      ev.ok
+        ? `solver ${problem.objectiveLabel} ${ev.natural.toPrecision(6)}, worst violation ${problem.worstViolation(ev.c).toExponential(2)}`
+        : `rejected (${ev.reason})`;
     for (let i = 0; i < nVerify; i++) {
       const z = Float64Array.from(ranked[i].r.z);
-      let ev: Evaluation;
-      if (searchKind === 'solver' && ranked[i].r.ev) ev = deserializeEvaluation(ranked[i].r.ev);
-      else {
-        ev = verifyPe.evaluateRaw(z, false).ev;
-        verifyPe.evaluate(z, false);
-      }
+      const ev =
+        searchKind === 'solver' && ranked[i].r.ev ? deserializeEvaluation(ranked[i].r.ev) : verifyAt(z);
       const feasible = ev.ok && problem.worstViolation(ev.c) <= config.constraintTolerance;
       verified.push({ z, ev, tag: ranked[i].r.tag, feasible });
-      log(
-        `verify ${ranked[i].r.tag}: ` +
-          (ev.ok
-            ? `solver ${problem.objectiveLabel} ${ev.natural.toPrecision(6)}, worst violation ${problem.worstViolation(ev.c).toExponential(2)}`
-            : `rejected (${ev.reason})`),
-      );
+      log(`verify ${ranked[i].r.tag}: ${describeEv(ev)}`);
+      if (ev.ok || searchKind === 'solver') continue;
+      // the search model's optimum fails on the solver (surrogate optima exploit model error):
+      // step back along the segment from the baseline towards it until the solver converges
+      for (const t of BACKTRACK_FRACTIONS) {
+        const zt = z.map((v) => t * v);
+        const evt = verifyAt(zt);
+        const tag = `${ranked[i].r.tag}@${t}`;
+        log(`verify ${tag}: ${describeEv(evt)}`);
+        if (!evt.ok) continue;
+        verified.push({
+          z: zt,
+          ev: evt,
+          tag,
+          feasible: problem.worstViolation(evt.c) <= config.constraintTolerance,
+        });
+        break;
+      }
     }
     tick('verify', tp);
     phases.push({
