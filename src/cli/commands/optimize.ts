@@ -146,7 +146,8 @@ export const optimizeCommand: CommandSpec = {
     {
       name: 'report-xfoil',
       type: 'boolean',
-      description: 'add XFOIL polars of baseline and final to the report (slow; the design-point check runs anyway)',
+      description:
+        'add XFOIL polars of baseline and final to the report (slow; the design-point check runs anyway)',
     },
     {
       name: 'workers',
