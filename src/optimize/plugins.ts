@@ -21,7 +21,8 @@ export function modulePath(ref: ModuleRef, baseDir: string): string {
 /** The module's exports (loaded once per process; Node's require cache). */
 export function loadModule(ref: ModuleRef, baseDir: string, what: string): Record<string, unknown> {
   const file = modulePath(ref, baseDir);
-  const shown = path.relative(process.cwd(), file) || file;
+  const rel = path.relative(process.cwd(), file);
+  const shown = rel && !rel.startsWith('..') ? rel : file;
   if (!fs.existsSync(file)) throw new FoiloptError(`${what}: module not found`, { file: shown });
   const ts = /\.[cm]?ts$/i.test(file);
   try {
