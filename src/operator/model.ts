@@ -38,10 +38,19 @@ export interface OperatorSpec {
   /** mean and standard deviation of every raw input feature over the training set */
   inputMean: number[];
   inputStd: number[];
+  /**
+   * GeometryProjection: principal directions of the raw geometry features over the training shapes,
+   * whitened ([geometry features x components], row-major: z = (g - inputMean) B); components whose
+   * standard deviation is below geometryFloor (chord units) are dropped, so shape details the training
+   * shapes never vary (and paneling noise) do not reach the network
+   */
+  geometryBasis: number[];
+  geometryComponents: number;
+  geometryFloor: number;
   /** mean and standard deviation of every latent target (forces then fields) over converged cases */
   targetMean: number[];
   targetStd: number[];
-  /** precision matrix (inputs x inputs, row-major) of the standardized training inputs */
+  /** precision matrix (normalized inputs x normalized inputs, row-major) of the training inputs */
   precision: number[];
   /** confidence logit is reduced by d^2 / (2 * priorScale), d the Mahalanobis distance */
   priorScale: number;
@@ -49,8 +58,14 @@ export interface OperatorSpec {
   seed: number;
 }
 
+/** Raw input row length: geometry features, then condition features. */
 export function inputCount(spec: Pick<OperatorSpec, 'encoding'>): number {
   return geometryFeatureCount(spec.encoding) + CONDITION_FEATURES.length;
+}
+
+/** Normalized input length (what the trunk sees): geometry components, then condition features. */
+export function normalizedCount(spec: Pick<OperatorSpec, 'geometryComponents'>): number {
+  return spec.geometryComponents + CONDITION_FEATURES.length;
 }
 
 export function stationCount(s: StationSpec): number {
@@ -95,10 +110,14 @@ export class OperatorNet {
   readonly forceHead: Dense;
   readonly fieldHead: Dense;
   readonly nIn: number;
+  /** normalized input size (geometry components + conditions) */
+  readonly nZ: number;
   readonly scp: number;
   readonly sbl: number;
-  private readonly inMean: tf.Tensor1D;
-  private readonly inStd: tf.Tensor1D;
+  private readonly geoMean: tf.Tensor1D;
+  private readonly geoBasis: tf.Tensor2D;
+  private readonly condMean: tf.Tensor1D;
+  private readonly condStd: tf.Tensor1D;
   private readonly tMean: tf.Tensor1D;
   private readonly tStd: tf.Tensor1D;
   private readonly precision: tf.Tensor2D;
@@ -108,16 +127,20 @@ export class OperatorNet {
   constructor(readonly spec: OperatorSpec) {
     const rng = new InitRng(spec.seed);
     this.nIn = inputCount(spec);
+    this.nZ = normalizedCount(spec);
     this.scp = stationCount(spec.cpStations);
     this.sbl = stationCount(spec.blStations);
-    this.trunk = new ResidualTrunk(this.store, 'trunk', this.nIn, spec.width, spec.depth, rng);
+    this.trunk = new ResidualTrunk(this.store, 'trunk', this.nZ, spec.width, spec.depth, rng);
     this.forceHead = new Dense(this.store, 'forceHead', spec.width, FORCE_OUTPUTS.length + 1, rng, 0.1);
     this.fieldHead = new Dense(this.store, 'fieldHead', spec.width, this.scp + 3 * this.sbl, rng, 0.1);
-    this.inMean = tf.tensor1d(spec.inputMean);
-    this.inStd = tf.tensor1d(spec.inputStd.map((s) => (s > 1e-12 ? s : 1)));
+    const fg = geometryFeatureCount(spec.encoding);
+    this.geoMean = tf.tensor1d(spec.inputMean.slice(0, fg));
+    this.geoBasis = tf.tensor2d(spec.geometryBasis, [fg, spec.geometryComponents]);
+    this.condMean = tf.tensor1d(spec.inputMean.slice(fg));
+    this.condStd = tf.tensor1d(spec.inputStd.slice(fg).map((s) => (s > 1e-12 ? s : 1)));
     this.tMean = tf.tensor1d(spec.targetMean);
     this.tStd = tf.tensor1d(spec.targetStd.map((s) => (s > 1e-12 ? s : 1)));
-    this.precision = tf.tensor2d(spec.precision, [this.nIn, this.nIn]);
+    this.precision = tf.tensor2d(spec.precision, [this.nZ, this.nZ]);
     const m = inputMirror(createEncoder(spec.encoding));
     const pm = new Float32Array(this.nIn * this.nIn);
     for (let j = 0; j < this.nIn; j++) pm[m.source[j] * this.nIn + j] = m.sign[j];
@@ -129,9 +152,15 @@ export class OperatorNet {
     return this.store.variables();
   }
 
-  /** Standardized inputs from raw features [B, nIn]. */
+  /**
+   * InputNormalization: raw rows [B, nIn] -> [B, nZ]: the geometry features projected on the
+   * whitened principal directions (GeometryProjection), the conditions standardized.
+   */
   normalize(u: tf.Tensor2D): tf.Tensor2D {
-    return tf.div(tf.sub(u, this.inMean), this.inStd) as tf.Tensor2D;
+    const fg = this.nIn - CONDITION_FEATURES.length;
+    const g = matMul(tf.sub(tf.slice(u, [0, 0], [-1, fg]), this.geoMean) as tf.Tensor2D, this.geoBasis);
+    const c = tf.div(tf.sub(tf.slice(u, [0, fg], [-1, -1]), this.condMean), this.condStd);
+    return tf.concat([g, c], 1) as tf.Tensor2D;
   }
 
   /** The mirror image of raw features [B, nIn] (camber, alpha negated; trips swapped). */
@@ -139,7 +168,7 @@ export class OperatorNet {
     return matMul(u, this.mirrorMatrix);
   }
 
-  /** Squared Mahalanobis distance of standardized inputs [B, nIn] from the training mean (0). */
+  /** Squared Mahalanobis distance of normalized inputs [B, nZ] from the training mean (0). */
   mahalanobis2(n: tf.Tensor2D): tf.Tensor1D {
     return tf.sum(tf.mul(matMul(n, this.precision), n), 1) as tf.Tensor1D;
   }
@@ -213,7 +242,16 @@ export class OperatorNet {
 
   dispose(): void {
     this.store.dispose();
-    for (const t of [this.inMean, this.inStd, this.tMean, this.tStd, this.precision, this.mirrorMatrix])
+    for (const t of [
+      this.geoMean,
+      this.geoBasis,
+      this.condMean,
+      this.condStd,
+      this.tMean,
+      this.tStd,
+      this.precision,
+      this.mirrorMatrix,
+    ])
       t.dispose();
   }
 }

@@ -7,13 +7,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Matrix, inverse } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix, inverse } from 'ml-matrix';
 import { FoiloptError } from '../errors';
 import { sha256, writeFileAtomic } from '../dataset/files';
 import { tf, initBackend } from './backend';
 import { type DataSpec, loadTrainingData, type TrainingData } from './data';
 import { DEFAULT_ENCODING, type EncodingSpec } from './encoding';
 import { createEncoder, inputMirror } from './encoders';
+import { CONDITION_FEATURES } from './features';
 import { InitRng } from './layers';
 import { saveModel, packParams, unpackParams, type ParamEntry } from './io';
 import {
@@ -179,17 +180,34 @@ export function splitRows(
   return { train: Int32Array.from(train), val: Int32Array.from(val) };
 }
 
+/** Smallest standard deviation (chord units) of a geometry component the network sees. */
+export const GEOMETRY_FLOOR = 1e-4;
+
 /**
- * Input and target statistics of the mirror-augmented training rows, and the precision matrix of the
- * standardized inputs (for the confidence prior), from at most `maxRows` rows.
+ * Input and target statistics of the mirror-augmented training rows: condition means and standard
+ * deviations; the GeometryProjection (principal directions of the raw geometry features with standard
+ * deviation >= GEOMETRY_FLOOR, whitened); target means and standard deviations; and the precision
+ * matrix of the normalized inputs (for the confidence prior). Geometry and covariance from at most
+ * ~40,000 rows.
  */
 export function dataStatistics(
   d: TrainingData,
   rows: Int32Array,
   spec: Pick<OperatorSpec, 'encoding' | 'cpStations' | 'blStations'>,
-): Pick<OperatorSpec, 'inputMean' | 'inputStd' | 'targetMean' | 'targetStd' | 'precision'> {
+): Pick<
+  OperatorSpec,
+  | 'inputMean'
+  | 'inputStd'
+  | 'targetMean'
+  | 'targetStd'
+  | 'precision'
+  | 'geometryBasis'
+  | 'geometryComponents'
+  | 'geometryFloor'
+> {
   const nIn = d.nIn;
   const nT = d.nT;
+  const fg = nIn - CONDITION_FEATURES.length;
   const im = inputMirror(createEncoder(spec.encoding));
   const tm = targetMirror(spec);
   const s1 = new Float64Array(nIn);
@@ -197,10 +215,12 @@ export function dataStatistics(
   const t1 = new Float64Array(nT);
   const t2 = new Float64Array(nT);
   const tn = new Float64Array(nT);
+  const raw = (r: number, mirrored: boolean, j: number) =>
+    mirrored ? im.sign[j] * d.inputs[r * nIn + im.source[j]] : d.inputs[r * nIn + j];
   for (const r of rows) {
     for (let j = 0; j < nIn; j++) {
-      const a = d.inputs[r * nIn + j];
-      const b = im.sign[j] * d.inputs[r * nIn + im.source[j]];
+      const a = raw(r, false, j);
+      const b = raw(r, true, j);
       s1[j] += a + b;
       s2[j] += a * a + b * b;
     }
@@ -221,33 +241,68 @@ export function dataStatistics(
     t2,
     (s, j) => (tn[j] > 0 ? Math.sqrt(Math.max(s / tn[j] - targetMean[j] ** 2, 0)) : 1) || 1,
   );
-  // covariance of the standardized, mirror-augmented inputs (subsample), ridge, inverse
-  const cov = new Float64Array(nIn * nIn);
   const step = Math.max(1, Math.floor(rows.length / 40000));
+  // geometry: covariance of the raw features (chord units), eigen-decomposition
+  const G = new Matrix(fg, fg);
   let m = 0;
-  const z = new Float64Array(nIn);
-  for (let k = 0; k < rows.length; k += step) {
-    const r = rows[k];
+  for (let k = 0; k < rows.length; k += step)
     for (const mirrored of [false, true]) {
-      for (let j = 0; j < nIn; j++) {
-        const v = mirrored ? im.sign[j] * d.inputs[r * nIn + im.source[j]] : d.inputs[r * nIn + j];
-        z[j] = (v - inputMean[j]) / inputStd[j];
+      const r = rows[k];
+      for (let i = 0; i < fg; i++) {
+        const zi = raw(r, mirrored, i) - inputMean[i];
+        for (let j = 0; j <= i; j++) G.set(i, j, G.get(i, j) + zi * (raw(r, mirrored, j) - inputMean[j]));
       }
-      for (let i = 0; i < nIn; i++) for (let j = 0; j <= i; j++) cov[i * nIn + j] += z[i] * z[j];
       m++;
     }
-  }
-  const C = new Matrix(nIn, nIn);
-  for (let i = 0; i < nIn; i++)
+  for (let i = 0; i < fg; i++)
     for (let j = 0; j <= i; j++) {
-      const v = cov[i * nIn + j] / m + (i === j ? 0.01 : 0);
+      G.set(i, j, G.get(i, j) / m);
+      G.set(j, i, G.get(i, j));
+    }
+  const evd = new EigenvalueDecomposition(G, { assumeSymmetric: true });
+  const order = evd.realEigenvalues.map((v, k) => [v, k]).sort((a, b) => b[0] - a[0]);
+  const kept = order.filter(([v]) => Math.sqrt(Math.max(v, 0)) >= GEOMETRY_FLOOR);
+  const K = kept.length;
+  const V = evd.eigenvectorMatrix;
+  const geometryBasis: number[] = [];
+  for (let i = 0; i < fg; i++) for (const [v, k] of kept) geometryBasis.push(V.get(i, k) / Math.sqrt(v));
+  // precision of the normalized inputs (geometry components, standardized conditions), ridge
+  const nZ = K + CONDITION_FEATURES.length;
+  const C = new Matrix(nZ, nZ);
+  const z = new Float64Array(nZ);
+  m = 0;
+  for (let k = 0; k < rows.length; k += step)
+    for (const mirrored of [false, true]) {
+      const r = rows[k];
+      for (let c = 0; c < K; c++) {
+        let s = 0;
+        for (let i = 0; i < fg; i++) s += (raw(r, mirrored, i) - inputMean[i]) * geometryBasis[i * K + c];
+        z[c] = s;
+      }
+      for (let j = 0; j < CONDITION_FEATURES.length; j++)
+        z[K + j] = (raw(r, mirrored, fg + j) - inputMean[fg + j]) / inputStd[fg + j];
+      for (let i = 0; i < nZ; i++) for (let j = 0; j <= i; j++) C.set(i, j, C.get(i, j) + z[i] * z[j]);
+      m++;
+    }
+  for (let i = 0; i < nZ; i++)
+    for (let j = 0; j <= i; j++) {
+      const v = C.get(i, j) / m + (i === j ? 0.01 : 0);
       C.set(i, j, v);
       C.set(j, i, v);
     }
   const P = inverse(C);
   const precision: number[] = [];
-  for (let i = 0; i < nIn; i++) for (let j = 0; j < nIn; j++) precision.push(P.get(i, j));
-  return { inputMean, inputStd, targetMean, targetStd, precision };
+  for (let i = 0; i < nZ; i++) for (let j = 0; j < nZ; j++) precision.push(P.get(i, j));
+  return {
+    inputMean,
+    inputStd,
+    targetMean,
+    targetStd,
+    precision,
+    geometryBasis,
+    geometryComponents: K,
+    geometryFloor: GEOMETRY_FLOOR,
+  };
 }
 
 /** ROC AUC of scores for positives (label 1) vs negatives (Mann-Whitney, ties averaged). */
@@ -417,9 +472,10 @@ export async function trainOperator(opts: TrainOptions): Promise<TrainResult> {
     version: 1,
     ...arch,
     ...dataStatistics(data, train, arch),
-    priorScale: inputCount(arch),
+    priorScale: 0, // set below from the normalized input size
     seed,
   };
+  if (!spec.priorScale) spec.priorScale = spec.geometryComponents + CONDITION_FEATURES.length;
   const net = new OperatorNet(spec);
   const optimizer = tf.train.adam(lr0);
   const vars = net.variables();

@@ -65,7 +65,7 @@ describe('operator training', () => {
     const r = await trainOperator({
       data: [path.join(tmp, 'data')],
       out,
-      epochs: 12,
+      epochs: 25,
       batchSize: 16,
       learningRate: 3e-3,
       validationFraction: 0.15,
@@ -88,14 +88,14 @@ describe('operator training', () => {
     const again = await trainOperator({
       data: [path.join(tmp, 'data')],
       out,
-      epochs: 12,
+      epochs: 25,
       batchSize: 16,
       learningRate: 3e-3,
       validationFraction: 0.15,
       ...SMALL,
       resume: true,
     });
-    expect(again.epochs).toBe(12);
+    expect(again.epochs).toBe(25);
     await expect(
       trainOperator({
         data: [path.join(tmp, 'data')],
