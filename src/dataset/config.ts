@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import { z } from 'zod';
+import { configErrorMessage } from '../config-errors';
 import { FoiloptError } from '../errors';
 
 /** [min, max] pair with min <= max, both within [lo, hi]. */
@@ -111,32 +112,6 @@ export type DatasetConfig = z.output<typeof DatasetConfigSchema>;
 /** What a config file may contain (every field optional). */
 export type DatasetConfigInput = z.input<typeof DatasetConfigSchema>;
 
-/** Formats a zod issue path as a dotted field name ("conditions.re[1]"). */
-function fieldName(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const p of path) {
-    if (typeof p === 'number') s += `[${p}]`;
-    else s += s ? `.${String(p)}` : String(p);
-  }
-  return s || '(top level)';
-}
-
-/** The value at a zod issue path inside `input` (undefined when absent). */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = input;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[p];
-  }
-  return v;
-}
-
-/** JSON of a value, cut to 60 characters. */
-function shortJson(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? s.slice(0, 57) + '...' : s;
-}
-
 /**
  * Validates a config object and fills the defaults. Throws a one-line FoiloptError naming the first
  * bad field and why (`file` is put in the error's location).
@@ -155,18 +130,8 @@ export function resolveConfig(input: unknown = {}, file?: string): DatasetConfig
     if (c.chunkCases > c.casesPerShard) c.chunkCases = c.casesPerShard;
     return c;
   }
-  const issue = r.error.issues[0];
-  let where = fieldName(issue.path);
-  let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') {
-    const keys = (issue as { keys?: string[] }).keys ?? [];
-    msg = `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
-  }
-  const got = valueAt(input, issue.path);
-  if (got !== undefined && issue.code !== 'unrecognized_keys') msg += `, got ${shortJson(got)}`;
   const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem(s))` : '';
-  if (where === '(top level)') where = issue.code === 'unrecognized_keys' ? 'top level' : 'config';
-  throw new FoiloptError(`invalid dataset config: ${where}: ${msg}${more}`, { file });
+  throw new FoiloptError(`invalid dataset config: ${configErrorMessage(r.error, input)}${more}`, { file });
 }
 
 /** Reads and validates a JSON config file (see resolveConfig). */
