@@ -13,7 +13,8 @@
  *    side; the operator at 80, 160 and 320 input points.
  * 4. Speed (wasm unless FOILOPT_BACKEND): 10,000 force evaluations of different airfoils, batched,
  *    features included; d(L/D)/d(all node coordinates) for one airfoil; the solver per point.
- * 5. Gradients vs central differences of the operator itself (all node y, interior node x, CST).
+ * 5. Gradients vs central differences of the operator itself (step 1e-4; all node y, node x away from
+ *    the LE and TE nodes where the Glauert-angle slope is capped, and the 18 CST variables).
  * 6. tf.memory() over 1,000 predict calls.
  *
  * Usage: npm run bench:operator [-- --model DIR] [--baseline DIR] [--fresh] [--quick]
@@ -343,7 +344,7 @@ async function main() {
     const a = prepareAirfoil(loadAirfoil(name), { panels: 160 });
     const c = { alphaDeg: 3, re: 1e6, mach: 0.1 };
     const g = op.forcesWithGradient(a, c);
-    const h = 1e-3;
+    const h = 1e-4;
     const ld = (x: Float64Array, y: Float64Array) => {
       const f = op.predictForces([{ ...a, x, y }], [c])[0];
       return f.cl / f.cd;
@@ -362,10 +363,10 @@ async function main() {
       nY += g.dY.ld[i] ** 2;
       if (a.x[i] < 0.01 || a.x[i] > 0.99) continue;
       const xp = Float64Array.from(a.x);
-      xp[i] += h / 10;
+      xp[i] += h;
       const xm = Float64Array.from(a.x);
-      xm[i] -= h / 10;
-      const fdX = (ld(xp, a.y) - ld(xm, a.y)) / (0.2 * h);
+      xm[i] -= h;
+      const fdX = (ld(xp, a.y) - ld(xm, a.y)) / (2 * h);
       eX += (fdX - g.dX.ld[i]) ** 2;
       nX += g.dX.ld[i] ** 2;
     }

@@ -59,15 +59,6 @@ export interface GeometryEncoding {
 /** Largest |d psi / d x| used in gradients (psi'(x) = 1 / sqrt(x (1 - x)) is infinite at x = 0, 1). */
 const MAX_PSI_SLOPE = 1e3;
 
-/** Glauert angle psi(x) = arccos(1 - 2x) for x clamped to [0, 1], and its slope (capped). */
-function psiOf(x: number): { psi: number; slope: number } {
-  const xc = x < 0 ? 0 : x > 1 ? 1 : x;
-  const psi = Math.acos(1 - 2 * xc);
-  const q = xc * (1 - xc);
-  const slope = x < 0 || x > 1 ? 0 : Math.min(MAX_PSI_SLOPE, q > 0 ? 1 / Math.sqrt(q) : MAX_PSI_SLOPE);
-  return { psi, slope };
-}
-
 /** Index of the leading-edge node: the node of smallest x (first one on ties). */
 export function leadingEdgeIndex(x: ArrayLike<number>): number {
   let k = 0;
@@ -87,10 +78,14 @@ export function contourCoordinate(x: ArrayLike<number>, sigma: Float64Array, slo
       slope[i] = 0;
       continue;
     }
-    const { psi, slope: s } = psiOf(x[i]);
+    // Glauert angle psi = arccos(1 - 2x) of x clamped to [0, 1]; slope 1 / sqrt(x (1 - x)), capped
+    const xi = x[i];
+    const xc = xi < 0 ? 0 : xi > 1 ? 1 : xi;
+    const q = xc * (1 - xc);
+    const d = xi < 0 || xi > 1 ? 0 : q > 0 ? Math.min(MAX_PSI_SLOPE, 1 / Math.sqrt(q)) : MAX_PSI_SLOPE;
     const sign = i < iLe ? -1 : 1;
-    sigma[i] = sign * psi;
-    slope[i] = sign * s;
+    sigma[i] = sign * Math.acos(1 - 2 * xc);
+    slope[i] = sign * d;
   }
 }
 

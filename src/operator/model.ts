@@ -6,7 +6,8 @@
  *   [modes, conditions] ──MirrorPair──► (input, mirrored input) ──InputNormalization──► ResidualTrunk
  *        ├─► ForceHead: Cl, ln Cd, Cm, x_tr upper / lower, confidence logit (minus the Mahalanobis
  *        │   distance of the input from the training data: ConfidencePrior)
- *        └─► FieldHead: Cp at the Cp stations, ln theta, ln H, 1000 Cf at the boundary-layer stations
+ *        └─► FieldHead: PressureHead (Cp at the Cp stations from q = cos(a) q0 + sin(a) q90 + dq, Karman-
+ *            Tsien) and ln theta, ln H, 1000 Cf at the boundary-layer stations
  *   MirrorPair un-mirrors the second half (Cl, Cm negate, sides swap) and averages: symmetric by
  *   construction (a symmetric airfoil at alpha = 0 gives Cl = Cm = 0 exactly)
  *   StationDecoder: stations ──linear interpolation in sigma──► any requested surface points     (stations.ts)
@@ -132,7 +133,7 @@ export class OperatorNet {
     this.sbl = stationCount(spec.blStations);
     this.trunk = new ResidualTrunk(this.store, 'trunk', this.nZ, spec.width, spec.depth, rng);
     this.forceHead = new Dense(this.store, 'forceHead', spec.width, FORCE_OUTPUTS.length + 1, rng, 0.1);
-    this.fieldHead = new Dense(this.store, 'fieldHead', spec.width, this.scp + 3 * this.sbl, rng, 0.1);
+    this.fieldHead = new Dense(this.store, 'fieldHead', spec.width, 3 * this.scp + 3 * this.sbl, rng, 0.1);
     const fg = geometryFeatureCount(spec.encoding);
     this.geoMean = tf.tensor1d(spec.inputMean.slice(0, fg));
     this.geoBasis = tf.tensor2d(spec.geometryBasis, [fg, spec.geometryComponents]);
@@ -174,34 +175,60 @@ export class OperatorNet {
   }
 
   /**
-   * Latent pass on standardized inputs: the trunk, force head (5 latent forces + logit with the
-   * prior) and, when asked, the field head (latent, standardized fields).
+   * PressureHead: Cp at the Cp stations from three station vectors A, B, C of the field head:
+   * q = cos(alpha) (1 + A) + sin(alpha) B + C (the inviscid surface speed is exactly
+   * cos(alpha) q0 + sin(alpha) q90, so the alpha dependence of the suction peak and the stagnation
+   * point is built in, and C carries the rest), Cp_inc = 1 - q^2, Karman-Tsien
+   * Cp = Cp_inc / (beta + bfac Cp_inc) with the case's Mach number. `u`: raw input rows.
    */
-  latent(n: tf.Tensor2D, fields: boolean): { forces: tf.Tensor2D; logit: tf.Tensor1D; fields?: tf.Tensor2D } {
+  pressure(parts: tf.Tensor2D, u: tf.Tensor2D): tf.Tensor2D {
+    const S = this.scp;
+    const fg = this.nIn - CONDITION_FEATURES.length;
+    const alpha = tf.slice(u, [0, fg], [-1, 1]);
+    const mach = tf.slice(u, [0, fg + 2], [-1, 1]);
+    const beta = tf.sqrt(tf.sub(1, tf.square(mach)));
+    const bfac = tf.div(tf.mul(0.5, tf.square(mach)), tf.add(1, beta));
+    const q = tf.add(
+      tf.add(
+        tf.mul(tf.cos(alpha), tf.add(1, tf.slice(parts, [0, 0], [-1, S]))),
+        tf.mul(tf.sin(alpha), tf.slice(parts, [0, S], [-1, S])),
+      ),
+      tf.slice(parts, [0, 2 * S], [-1, S]),
+    );
+    const cpi = tf.sub(1, tf.square(q));
+    return tf.div(cpi, tf.add(beta, tf.mul(bfac, cpi))) as tf.Tensor2D;
+  }
+
+  /**
+   * Latent pass: normalized inputs `n` (and the raw rows `u`, for alpha and Mach) through the trunk;
+   * the force head (5 standardized forces + the confidence logit minus the prior) and, when asked,
+   * Cp at the Cp stations (physical, PressureHead) and the standardized boundary-layer fields.
+   */
+  latent(
+    n: tf.Tensor2D,
+    u: tf.Tensor2D,
+    fields: boolean,
+  ): { forces: tf.Tensor2D; logit: tf.Tensor1D; cp?: tf.Tensor2D; bl?: tf.Tensor2D } {
     const h = this.trunk.apply(n);
     const f = this.forceHead.apply(h);
     const nf = FORCE_OUTPUTS.length;
     const forces = tf.slice(f, [0, 0], [-1, nf]) as tf.Tensor2D;
     const raw = tf.reshape(tf.slice(f, [0, nf], [-1, 1]), [-1]) as tf.Tensor1D;
     const logit = tf.sub(raw, tf.div(this.mahalanobis2(n), 2 * this.spec.priorScale)) as tf.Tensor1D;
-    return { forces, logit, fields: fields ? this.fieldHead.apply(h) : undefined };
+    if (!fields) return { forces, logit };
+    const all = this.fieldHead.apply(h);
+    const cp = this.pressure(tf.slice(all, [0, 0], [-1, 3 * this.scp]) as tf.Tensor2D, u);
+    const bl = tf.slice(all, [0, 3 * this.scp], [-1, -1]) as tf.Tensor2D;
+    return { forces, logit, cp, bl };
   }
 
-  /** Latent targets -> physical (forces [B,5] and fields [B, F]) using the target statistics. */
-  private physical(forces: tf.Tensor2D, fields?: tf.Tensor2D): { forces: tf.Tensor2D; fields?: tf.Tensor2D } {
+  /** Standardized Cp (per station, with the target statistics): what the loss compares. */
+  standardizeCp(cp: tf.Tensor2D): tf.Tensor2D {
     const nf = FORCE_OUTPUTS.length;
-    const fMean = tf.slice(this.tMean, 0, nf);
-    const fStd = tf.slice(this.tStd, 0, nf);
-    const out = {
-      forces: tf.add(tf.mul(forces, fStd), fMean) as tf.Tensor2D,
-      fields: undefined as tf.Tensor2D | undefined,
-    };
-    if (fields) {
-      const m = tf.slice(this.tMean, nf);
-      const s = tf.slice(this.tStd, nf);
-      out.fields = tf.add(tf.mul(fields, s), m) as tf.Tensor2D;
-    }
-    return out;
+    return tf.div(
+      tf.sub(cp, tf.slice(this.tMean, nf, this.scp)),
+      tf.slice(this.tStd, nf, this.scp),
+    ) as tf.Tensor2D;
   }
 
   /**
@@ -211,11 +238,15 @@ export class OperatorNet {
    */
   forward(u: tf.Tensor2D, fields = false): ForwardOutputs {
     const B = u.shape[0];
+    const nf = FORCE_OUTPUTS.length;
     const both = tf.concat([u, this.mirror(u)], 0) as tf.Tensor2D;
-    const lat = this.latent(this.normalize(both), fields);
-    const phys = this.physical(lat.forces, lat.fields);
+    const lat = this.latent(this.normalize(both), both, fields);
+    const forces = tf.add(
+      tf.mul(lat.forces, tf.slice(this.tStd, 0, nf)),
+      tf.slice(this.tMean, 0, nf),
+    ) as tf.Tensor2D;
     const col = (k: number, half: 0 | 1) =>
-      tf.reshape(tf.slice(phys.forces, [half * B, k], [B, 1]), [B]) as tf.Tensor1D;
+      tf.reshape(tf.slice(forces, [half * B, k], [B, 1]), [B]) as tf.Tensor1D;
     const avg = (a: tf.Tensor1D, b: tf.Tensor1D) => tf.mul(tf.add(a, b), 0.5) as tf.Tensor1D;
     const dif = (a: tf.Tensor1D, b: tf.Tensor1D) => tf.mul(tf.sub(a, b), 0.5) as tf.Tensor1D;
     const out: ForwardOutputs = {
@@ -226,16 +257,18 @@ export class OperatorNet {
       xtrBot: avg(col(4, 0), col(3, 1)),
       logit: avg(tf.slice(lat.logit, 0, B), tf.slice(lat.logit, B, B)),
     };
-    if (phys.fields) {
-      const block = (start: number, size: number) => {
-        const a = tf.slice(phys.fields!, [0, start], [B, size]) as tf.Tensor2D;
-        const b = tf.reverse(tf.slice(phys.fields!, [B, start], [B, size]), 1) as tf.Tensor2D;
+    if (lat.cp && lat.bl) {
+      const o = nf + this.scp;
+      const bl = tf.add(tf.mul(lat.bl, tf.slice(this.tStd, o)), tf.slice(this.tMean, o)) as tf.Tensor2D;
+      const block = (t: tf.Tensor2D, start: number, size: number) => {
+        const a = tf.slice(t, [0, start], [B, size]) as tf.Tensor2D;
+        const b = tf.reverse(tf.slice(t, [B, start], [B, size]), 1) as tf.Tensor2D;
         return tf.mul(tf.add(a, b), 0.5) as tf.Tensor2D;
       };
-      out.cp = block(0, this.scp);
-      out.lnTheta = block(this.scp, this.sbl);
-      out.lnH = block(this.scp + this.sbl, this.sbl);
-      out.cf1000 = block(this.scp + 2 * this.sbl, this.sbl);
+      out.cp = block(lat.cp, 0, this.scp);
+      out.lnTheta = block(bl, 0, this.sbl);
+      out.lnH = block(bl, this.sbl, this.sbl);
+      out.cf1000 = block(bl, 2 * this.sbl, this.sbl);
     }
     return out;
   }

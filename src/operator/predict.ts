@@ -200,34 +200,28 @@ export class NeuralOperator {
     const K = FORCE_NAMES.length;
     const u5 = new Float32Array(K * nIn);
     for (let k = 0; k < K; k++) u5.set(row, k * nIn);
-    let values: Float32Array;
-    let grad: Float32Array;
-    {
-      const [valT, gradT] = tf.tidy(() => {
-        const u = tf.tensor2d(u5, [K, nIn]);
-        const pick = tf.tensor2d(
-          Float32Array.from({ length: K * K }, (_, i) => (Math.floor(i / K) === i % K ? 1 : 0)),
-          [K, K],
-        );
-        const f = (x: tf.Tensor2D) => {
-          const o = this.net.forward(x, false);
-          const cd = tf.exp(o.lnCd);
-          const conf = tf.mul(0.5, tf.add(1, tf.tanh(tf.mul(0.5, o.logit))));
-          const all = tf.stack([o.cl, cd, o.cm, tf.div(o.cl, cd), conf], 1) as tf.Tensor2D; // [K, K]
-          return tf.sum(tf.mul(all, pick), 1); // row k: output k
-        };
-        const { value, grad: g } = tf.valueAndGrad(
-          (x: tf.Tensor) => tf.sum(f(x as tf.Tensor2D)) as tf.Scalar,
-        )(u);
-        // value is the sum; recompute the per-row values
-        value.dispose();
-        return [f(u), g] as tf.Tensor[];
-      });
-      values = valT.dataSync() as Float32Array;
-      grad = gradT.dataSync() as Float32Array;
-      valT.dispose();
-      gradT.dispose();
-    }
+    const OUT = K + 2; // the five differentiated outputs, then xtrTop, xtrBot (values only)
+    const pick = Float32Array.from({ length: K * OUT }, (_, i) => (Math.floor(i / OUT) === i % OUT ? 1 : 0));
+    const [valT, gradT] = tf.tidy(() => {
+      const u = tf.tensor2d(u5, [K, nIn]);
+      const sel = tf.tensor2d(pick, [K, OUT]);
+      const outputs = (x: tf.Tensor2D) => {
+        const o = this.net.forward(x, false);
+        const cd = tf.exp(o.lnCd);
+        const conf = tf.mul(0.5, tf.add(1, tf.tanh(tf.mul(0.5, o.logit))));
+        return tf.stack([o.cl, cd, o.cm, tf.div(o.cl, cd), conf, o.xtrTop, o.xtrBot], 1) as tf.Tensor2D; // [K, OUT]
+      };
+      // row k of the batch carries output k: the gradient of the sum is the Jacobian's row k
+      const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(outputs(x as tf.Tensor2D), sel)) as tf.Scalar)(u);
+      return [
+        tf.slice(outputs(tf.slice(u, [0, 0], [1, nIn]) as tf.Tensor2D), [0, 0], [1, OUT]),
+        g,
+      ] as tf.Tensor[];
+    });
+    const values = valT.dataSync() as Float32Array;
+    const grad = gradT.dataSync() as Float32Array;
+    valT.dispose();
+    gradT.dispose();
     const n = airfoil.x.length;
     const dX = {} as Record<ForceName, Float64Array>;
     const dY = {} as Record<ForceName, Float64Array>;
@@ -242,9 +236,17 @@ export class NeuralOperator {
       this.encoder.vjp(airfoil.x, airfoil.y, gf, dX[name], dY[name]);
       dAlphaDeg[name] = grad[k * nIn + fg + ALPHA_COLUMN] * ALPHA_FEATURE_PER_DEG;
     }
-    const f = this.predictForces([airfoil], [conditions])[0];
     return {
-      value: { ...f, cl: values[0], cd: values[1], cm: values[2], ld: values[3], confidence: values[4] },
+      value: {
+        alphaDeg: conditions.alphaDeg,
+        cl: values[0],
+        cd: values[1],
+        cm: values[2],
+        ld: values[3],
+        confidence: values[4],
+        xtrTop: clamp01(values[5]),
+        xtrBot: clamp01(values[6]),
+      },
       dX,
       dY,
       dAlphaDeg,

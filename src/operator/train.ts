@@ -614,8 +614,8 @@ export async function trainOperator(opts: TrainOptions): Promise<TrainResult> {
         const y = tf.tensor1d(yBuf);
         return optimizer.minimize(
           () => {
-            const lat = net.latent(net.normalize(u), true);
-            const pred = tf.concat([lat.forces, lat.fields!], 1);
+            const lat = net.latent(net.normalize(u), u, true);
+            const pred = tf.concat([lat.forces, net.standardizeCp(lat.cp!), lat.bl!], 1);
             const r = tf.sub(pred, t);
             const a = tf.abs(r);
             const quad = tf.minimum(a, HUBER_DELTA);
