@@ -87,6 +87,9 @@ export const DEFAULT_ARCHITECTURE = {
   depth: 4,
 };
 
+/** Largest surface speed |q| / Vinf of the PressureHead (Cp_inc >= 1 - Q_MAX^2 = -35). */
+export const Q_MAX = 6;
+
 /** Outputs of a forward pass in physical units (tensors; the caller disposes them or uses tf.tidy). */
 export interface ForwardOutputs {
   cl: tf.Tensor1D;
@@ -176,7 +179,7 @@ export class OperatorNet {
 
   /**
    * PressureHead: Cp at the Cp stations from three station vectors A, B, C of the field head:
-   * q = cos(alpha) (1 + A) + sin(alpha) B + C (the inviscid surface speed is exactly
+   * q = cos(alpha) (1 + A) + sin(alpha) B + C, bounded smoothly below the Karman-Tsien pole (Q tanh(q / Q)) (the inviscid surface speed is exactly
    * cos(alpha) q0 + sin(alpha) q90, so the alpha dependence of the suction peak and the stagnation
    * point is built in, and C carries the rest), Cp_inc = 1 - q^2, Karman-Tsien
    * Cp = Cp_inc / (beta + bfac Cp_inc) with the case's Mach number. `u`: raw input rows.
@@ -195,7 +198,11 @@ export class OperatorNet {
       ),
       tf.slice(parts, [0, 2 * S], [-1, S]),
     );
-    const cpi = tf.sub(1, tf.square(q));
+    // |q| < Q smoothly, Q = min(Q_MAX, sqrt(1 + 0.9 beta / bfac)): Cp_inc = 1 - q^2 stays clear of the
+    // Karman-Tsien pole at Cp_inc = -beta / bfac (-14.8 at M = 0.35, -12.9 at M = 0.5)
+    const qLim = tf.minimum(Q_MAX, tf.sqrt(tf.add(1, tf.mul(0.9, tf.div(beta, tf.maximum(bfac, 1e-6))))));
+    const qb = tf.mul(qLim, tf.tanh(tf.div(q, qLim)));
+    const cpi = tf.sub(1, tf.square(qb));
     return tf.div(cpi, tf.add(beta, tf.mul(bfac, cpi))) as tf.Tensor2D;
   }
 
