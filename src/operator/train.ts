@@ -1,6 +1,6 @@
 /**
- * Training the operator (`foilopt train`): Adam on a Huber loss of the standardized forces, a squared
- * error of the standardized distributions, plus the confidence head's cross-entropy, mirror augmentation (every sample is used as given or as
+ * Training the operator (`foilopt train`): Adam on a Huber loss of the standardized forces and
+ * distributions plus the confidence head's cross-entropy, mirror augmentation (every sample is used as given or as
  * its mirror image, drawn per step), a warm-up + cosine learning-rate schedule over the epochs,
  * validation metrics per epoch on held-back polars, atomic checkpoints (every few minutes and per
  * epoch) and exact resume. Fixed seeds: the same data, options and seed give the same model.
@@ -622,15 +622,17 @@ export async function trainOperator(opts: TrainOptions): Promise<TrainResult> {
         return optimizer.minimize(
           () => {
             const lat = net.latent(net.normalize(u), u, true);
-            // forces: Huber (delta in standardized units); fields: 0.5 r^2 (Huber's quadratic part,
-            // fewer elementwise ops over the 600-odd station columns)
-            const r = tf.sub(lat.forces, tf5);
-            const a = tf.abs(r);
-            const quad = tf.minimum(a, HUBER_DELTA);
-            const hub = tf.add(tf.mul(0.5, tf.square(quad)), tf.mul(HUBER_DELTA, tf.sub(a, quad)));
+            // Huber (delta in standardized units) on forces and fields alike: a squared error on the
+            // fields made training diverge (rare Cp of -30 are 10 standard deviations out)
+            const huber = (r: tf.Tensor, w: tf.Tensor) => {
+              const a = tf.abs(r);
+              const quad = tf.minimum(a, HUBER_DELTA);
+              return tf.sum(
+                tf.mul(tf.add(tf.mul(0.5, tf.square(quad)), tf.mul(HUBER_DELTA, tf.sub(a, quad))), w),
+              );
+            };
             const rf = tf.sub(tf.concat([net.standardizeCp(lat.cp!), lat.bl!], 1), tr);
-            const fields = tf.mul(0.5, tf.sum(tf.mul(tf.square(rf), wr)));
-            const phys = tf.div(tf.add(tf.sum(tf.mul(hub, wf5)), fields), batch);
+            const phys = tf.div(tf.add(huber(tf.sub(lat.forces, tf5), wf5), huber(rf, wr)), batch);
             const bce = tf.mean(tf.sub(tf.softplus(lat.logit), tf.mul(y, lat.logit)));
             return tf.add(phys, tf.mul(CONFIDENCE_WEIGHT, bce)) as tf.Scalar;
           },
