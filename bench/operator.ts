@@ -162,6 +162,10 @@ interface Scores {
   clIntegratedVsHead?: number;
   /** |Cl integrated from the predicted Cp - solver Cl|, mean */
   clIntegratedVsSolver?: number;
+  /** |Cm integrated from the predicted Cp - Cm force head|, mean */
+  cmIntegratedVsHead?: number;
+  /** |ln Cd(Squire-Young on the predicted TE theta, H, ue) - ln Cd force head|, mean */
+  lnCdSquireYoungVsHead?: number;
   confidenceAuc: number;
 }
 
@@ -195,6 +199,9 @@ function score(
   let cpN = 0;
   let intHead = 0;
   let intSol = 0;
+  let cmHead = 0;
+  let sySum = 0;
+  let syN = 0;
   const conf: number[] = [];
   const lab: number[] = [];
   for (const a of airfoils) {
@@ -240,6 +247,19 @@ function score(
         const f = forceCoefficients(nodes.x, nodes.y, nodes.x.length, q, null, (p.alphaDeg * Math.PI) / 180, p.mach);
         intHead += Math.abs(f.cl - forces[k].cl);
         intSol += Math.abs(f.cl - p.cl);
+        cmHead += Math.abs(f.cm - forces[k].cm);
+        // Squire-Young at the trailing edge (first and last node): theta = sum of both sides,
+        // H from the summed displacement thicknesses, ue from the Cp
+        const dd = dists[k];
+        const last = dd.theta.length - 1;
+        const th = dd.theta[0] + dd.theta[last];
+        const h = (dd.deltaStar[0] + dd.deltaStar[last]) / th;
+        const ue = 0.5 * (dd.ue[0] + dd.ue[last]);
+        const cdSy = 2 * th * Math.pow(ue, (h + 5) / 2);
+        if (cdSy > 0 && Number.isFinite(cdSy)) {
+          sySum += Math.abs(Math.log(cdSy) - Math.log(forces[k].cd));
+          syN++;
+        }
       }
     });
   }
@@ -248,6 +268,8 @@ function score(
     s.cpRelL2 = cpSum / cpN;
     s.clIntegratedVsHead = intHead / cpN;
     s.clIntegratedVsSolver = intSol / cpN;
+    s.cmIntegratedVsHead = cmHead / cpN;
+    s.lnCdSquireYoungVsHead = sySum / syN;
   }
   return s;
 }
@@ -279,7 +301,8 @@ async function main() {
   console.log(`all points: ${fmt(all)}`);
   console.log(
     `forces from the predicted distributions: |Cl(Cp) - Cl head| mean ${core.clIntegratedVsHead!.toFixed(4)} (core), ` +
-      `|Cl(Cp) - Cl solver| ${core.clIntegratedVsSolver!.toFixed(4)}`,
+      `|Cl(Cp) - Cl solver| ${core.clIntegratedVsSolver!.toFixed(4)}, |Cm(Cp) - Cm head| ${core.cmIntegratedVsHead!.toFixed(4)}, ` +
+      `|ln Cd(Squire-Young at the TE) - ln Cd head| ${core.lnCdSquireYoungVsHead!.toFixed(3)}`,
   );
 
   // 3. ablation
