@@ -61,6 +61,17 @@ export const FLOW_OPTIONS: OptionSpec[] = [
   },
 ];
 
+/** The sweep of analyze and predict: --alpha SPEC or --cl SPEC. */
+export const SWEEP_OPTIONS: OptionSpec[] = [
+  { name: 'alpha', type: 'string', placeholder: 'SPEC', description: 'angles of attack, degrees' },
+  {
+    name: 'cl',
+    type: 'string',
+    placeholder: 'SPEC',
+    description: 'target lift coefficients (instead of --alpha)',
+  },
+];
+
 /** FlowConditions from the parsed FLOW_OPTIONS; --re is required. */
 export function flowConditionsFromArgs(args: ParsedArgs): Required<FlowConditions> {
   const o = args.options;

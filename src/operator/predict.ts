@@ -91,6 +91,19 @@ export function defaultModelDir(): string {
 const confidenceOf = (logit: number) => 0.5 * (1 + Math.tanh(logit / 2));
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
 
+/** Forces of batch row b from the read-back outputs [cl, lnCd, cm, xtrTop, xtrBot, logit, ...]. */
+function forcesAt(v: Float32Array[], b: number, alphaDeg: number): OperatorForces {
+  return {
+    alphaDeg,
+    cl: v[0][b],
+    cd: Math.exp(v[1][b]),
+    cm: v[2][b],
+    xtrTop: clamp01(v[3][b]),
+    xtrBot: clamp01(v[4][b]),
+    confidence: confidenceOf(v[5][b]),
+  };
+}
+
 /** Incompressible Cp from a Karman-Tsien Cp at Mach M (inverse of Cp = Cpi / (beta + bfac Cpi)). */
 export function incompressibleCp(cp: number, mach: number): number {
   if (!(mach > 0)) return cp;
@@ -174,16 +187,7 @@ export class NeuralOperator {
       });
       const v = ts.map((t) => t.dataSync() as Float32Array);
       for (const t of ts) t.dispose();
-      for (let b = 0; b < B; b++)
-        out.push({
-          alphaDeg: conditions[s + b].alphaDeg,
-          cl: v[0][b],
-          cd: Math.exp(v[1][b]),
-          cm: v[2][b],
-          xtrTop: clamp01(v[3][b]),
-          xtrBot: clamp01(v[4][b]),
-          confidence: confidenceOf(v[5][b]),
-        });
+      for (let b = 0; b < B; b++) out.push(forcesAt(v, b, conditions[s + b].alphaDeg));
     }
     return out;
   }
@@ -292,15 +296,7 @@ export class NeuralOperator {
     const forces: OperatorForces[] = [];
     const fields: OperatorDistributions[] = [];
     for (let b = 0; b < B; b++) {
-      forces.push({
-        alphaDeg: conditions[b].alphaDeg,
-        cl: v[0][b],
-        cd: Math.exp(v[1][b]),
-        cm: v[2][b],
-        xtrTop: clamp01(v[3][b]),
-        xtrBot: clamp01(v[4][b]),
-        confidence: confidenceOf(v[5][b]),
-      });
+      forces.push(forcesAt(v, b, conditions[b].alphaDeg));
       const f: OperatorDistributions = {
         x: Float64Array.from(q.x),
         upper: Array.from(q.upper),

@@ -22,41 +22,16 @@ import {
 } from './model';
 import { cpFromPoint } from './solver-model';
 
-/** The subset of the operator's API (the contract) the optimizer uses. */
-export interface OperatorConditions {
-  alphaDeg: number;
-  re: number;
-  mach?: number;
-  nCrit?: number;
-  xtrTop?: number;
-  xtrBot?: number;
-}
-export interface OperatorForces {
-  alphaDeg: number;
-  cl: number;
-  cd: number;
-  cm: number;
-  xtrTop: number;
-  xtrBot: number;
-  confidence: number;
-}
-type ForceName = 'cl' | 'cd' | 'cm' | 'ld' | 'confidence';
-export interface OperatorForceGradient {
-  value: OperatorForces & { ld: number };
-  dX: Record<ForceName, Float64Array>;
-  dY: Record<ForceName, Float64Array>;
-  dAlphaDeg: Record<ForceName, number>;
-}
-export interface NeuralOperatorLike {
-  predictForces(airfoils: Airfoil[], conditions: OperatorConditions[]): OperatorForces[];
-  forcesWithGradient(airfoil: Airfoil, conditions: OperatorConditions): OperatorForceGradient;
-  predict(
-    airfoil: Airfoil,
-    conditions: Omit<OperatorConditions, 'alphaDeg'> & { alphaDeg: number | number[] },
-    options?: { distributions?: boolean },
-  ): unknown[];
-  dispose(): void;
-}
+import type { ForceGradient, NeuralOperator, OperatorConditions, OperatorForces } from '../operator';
+
+export type { OperatorConditions, OperatorForces };
+/** The operator's force gradient (src/operator: ForceGradient). */
+export type OperatorForceGradient = ForceGradient;
+/** The part of the operator's API the optimizer uses (a NeuralOperator, or a stand-in in tests). */
+export type NeuralOperatorLike = Pick<
+  NeuralOperator,
+  'predictForces' | 'forcesWithGradient' | 'predict' | 'dispose'
+>;
 
 /** Is src/operator present in this build? */
 export function operatorAvailable(): boolean {

@@ -6,7 +6,7 @@
  * point's boundary-layer distributions; --report FILE writes the HTML report (src/report) of the
  * polar with Cp, boundary layer and flow field.
  */
-import { FLOW_OPTIONS, flowConditionsFromArgs } from '../flow-options';
+import { FLOW_OPTIONS, SWEEP_OPTIONS, flowConditionsFromArgs } from '../flow-options';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FoiloptError } from '../../errors';
@@ -148,13 +148,7 @@ export const analyzeCommand: CommandSpec = {
   ],
   options: [
     ...FLOW_OPTIONS,
-    { name: 'alpha', type: 'string', placeholder: 'SPEC', description: 'angles of attack, degrees' },
-    {
-      name: 'cl',
-      type: 'string',
-      placeholder: 'SPEC',
-      description: 'target lift coefficients (instead of --alpha)',
-    },
+    ...SWEEP_OPTIONS,
     {
       name: 'bl',
       type: 'string',

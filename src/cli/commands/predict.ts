@@ -12,7 +12,7 @@ import { loadAirfoil } from '../../geometry/lookup';
 import { parseAlphaSpec, parseClSpec } from '../../flow/spec';
 import type { BoundaryLayerSide, FlowConditions, PointResult } from '../../flow/types';
 import type { CommandSpec } from '../command';
-import { FLOW_OPTIONS, flowConditionsFromArgs } from '../flow-options';
+import { FLOW_OPTIONS, SWEEP_OPTIONS, flowConditionsFromArgs } from '../flow-options';
 import { FIELD_OPTIONS, fieldRequestFromArgs, writeAnalysisReport } from '../report-data';
 import { blFileName, formatBoundaryLayer, pointJson } from './analyze';
 import type { OperatorPointResult } from '../../operator';
@@ -85,13 +85,7 @@ export const predictCommand: CommandSpec = {
   ],
   options: [
     ...FLOW_OPTIONS,
-    { name: 'alpha', type: 'string', placeholder: 'SPEC', description: 'angles of attack, degrees' },
-    {
-      name: 'cl',
-      type: 'string',
-      placeholder: 'SPEC',
-      description: 'target lift coefficients (instead of --alpha)',
-    },
+    ...SWEEP_OPTIONS,
     {
       name: 'bl',
       type: 'string',
