@@ -17,7 +17,7 @@
  *    the LE and TE nodes where the Glauert-angle slope is capped, and the 18 CST variables).
  * 6. tf.memory() over 1,000 predict calls.
  *
- * Usage: npm run bench:operator [-- --model DIR] [--baseline DIR] [--fresh] [--quick]
+ * Usage: npm run bench:operator [-- --model DIR] [--baseline DIR] [--fresh] [--quick] [--reference-only]
  * The solver reference is cached in bench/out/operator-reference.json (--fresh recomputes it).
  */
 import * as fs from 'fs';
@@ -283,6 +283,11 @@ function fmt(s: Scores): string {
 }
 
 async function main() {
+  if (args.includes('--reference-only')) {
+    const ref = solverReference(holdoutAirfoils());
+    console.log(`solver reference: ${ref.length} points, ${ref.filter((p) => p.converged).length} converged`);
+    return;
+  }
   const op = await loadOperator(MODEL);
   const backend = backendName();
   console.log(`operator ${MODEL} on the ${backend} backend`);
