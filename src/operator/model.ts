@@ -19,7 +19,7 @@ import { tf } from './backend';
 import { DEFAULT_ENCODING, geometryFeatureCount, type EncodingSpec } from './encoding';
 import { createEncoder, inputMirror } from './encoders';
 import { CONDITION_FEATURES } from './features';
-import { Dense, InitRng, matMul, ParamStore, ResidualTrunk } from './layers';
+import { Dense, InitRng, matMulConst, ParamStore, ResidualTrunk } from './layers';
 import type { StationSpec } from './stations';
 
 /** Force outputs in the order of the force head (latent columns 0..4; column 5 is the confidence logit). */
@@ -127,6 +127,10 @@ export class OperatorNet {
   private readonly precision: tf.Tensor2D;
   /** signed permutation matrix [nIn, nIn]: mirrored row = row x mirrorMatrix */
   private readonly mirrorMatrix: tf.Tensor2D;
+  /** transposes of the fixed matrices (their products need gradients to the input only) */
+  private readonly geoBasisT: tf.Tensor2D;
+  private readonly precisionT: tf.Tensor2D;
+  private readonly mirrorMatrixT: tf.Tensor2D;
 
   constructor(readonly spec: OperatorSpec) {
     const rng = new InitRng(spec.seed);
@@ -149,6 +153,14 @@ export class OperatorNet {
     const pm = new Float32Array(this.nIn * this.nIn);
     for (let j = 0; j < this.nIn; j++) pm[m.source[j] * this.nIn + j] = m.sign[j];
     this.mirrorMatrix = tf.tensor2d(pm, [this.nIn, this.nIn]);
+    this.geoBasisT = tf.transpose(this.geoBasis);
+    this.precisionT = tf.transpose(this.precision);
+    this.mirrorMatrixT = tf.transpose(this.mirrorMatrix);
+  }
+
+  /** Evaluation only from here on (a loaded model): cheaper gradients to the input. */
+  freeze(): void {
+    for (const d of [...this.trunk.layers(), this.forceHead, this.fieldHead]) d.freeze();
   }
 
   /** Trainable variables. */
@@ -162,19 +174,23 @@ export class OperatorNet {
    */
   normalize(u: tf.Tensor2D): tf.Tensor2D {
     const fg = this.nIn - CONDITION_FEATURES.length;
-    const g = matMul(tf.sub(tf.slice(u, [0, 0], [-1, fg]), this.geoMean) as tf.Tensor2D, this.geoBasis);
+    const g = matMulConst(
+      tf.sub(tf.slice(u, [0, 0], [-1, fg]), this.geoMean) as tf.Tensor2D,
+      this.geoBasis,
+      this.geoBasisT,
+    );
     const c = tf.div(tf.sub(tf.slice(u, [0, fg], [-1, -1]), this.condMean), this.condStd);
     return tf.concat([g, c], 1) as tf.Tensor2D;
   }
 
   /** The mirror image of raw features [B, nIn] (camber, alpha negated; trips swapped). */
   mirror(u: tf.Tensor2D): tf.Tensor2D {
-    return matMul(u, this.mirrorMatrix);
+    return matMulConst(u, this.mirrorMatrix, this.mirrorMatrixT);
   }
 
   /** Squared Mahalanobis distance of normalized inputs [B, nZ] from the training mean (0). */
   mahalanobis2(n: tf.Tensor2D): tf.Tensor1D {
-    return tf.sum(tf.mul(matMul(n, this.precision), n), 1) as tf.Tensor1D;
+    return tf.sum(tf.mul(matMulConst(n, this.precision, this.precisionT), n), 1) as tf.Tensor1D;
   }
 
   /**
@@ -281,8 +297,12 @@ export class OperatorNet {
   }
 
   dispose(): void {
+    for (const d of [...this.trunk.layers(), this.forceHead, this.fieldHead]) d.dispose();
     this.store.dispose();
     for (const t of [
+      this.geoBasisT,
+      this.precisionT,
+      this.mirrorMatrixT,
       this.geoMean,
       this.geoBasis,
       this.condMean,

@@ -144,6 +144,7 @@ export class NeuralOperator {
     readonly file: ModelFile,
     readonly dir: string,
   ) {
+    net.freeze(); // evaluation only: gradients go to the input rows alone
     this.encoder = createEncoder(net.spec.encoding);
     this.cpStations = stationSigma(net.spec.cpStations);
     this.blStations = stationSigma(net.spec.blStations);
