@@ -53,7 +53,11 @@ export interface OperatorSpec {
   targetStd: number[];
   /** precision matrix (normalized inputs x normalized inputs, row-major) of the training inputs */
   precision: number[];
-  /** confidence logit is reduced by d^2 / (2 * priorScale), d the Mahalanobis distance */
+  /**
+   * confidence logit is reduced by (d^2 + r^2) / (2 * priorScale): d the Mahalanobis distance of the
+   * normalized input, r the part of the geometry features outside the retained principal directions
+   * in units of geometryFloor (what the projection drops: a shape unlike every training shape)
+   */
   priorScale: number;
   /** seed of the initial weights */
   seed: number;
@@ -131,6 +135,8 @@ export class OperatorNet {
   private readonly geoBasisT: tf.Tensor2D;
   private readonly precisionT: tf.Tensor2D;
   private readonly mirrorMatrixT: tf.Tensor2D;
+  /** I - P, P the orthogonal projector on the retained principal directions [fg, fg] (symmetric) */
+  private readonly geoResidual: tf.Tensor2D;
 
   constructor(readonly spec: OperatorSpec) {
     const rng = new InitRng(spec.seed);
@@ -156,6 +162,7 @@ export class OperatorNet {
     this.geoBasisT = tf.transpose(this.geoBasis);
     this.precisionT = tf.transpose(this.precision);
     this.mirrorMatrixT = tf.transpose(this.mirrorMatrix);
+    this.geoResidual = tf.tensor2d(residualProjector(spec.geometryBasis, fg, spec.geometryComponents), [fg, fg]);
   }
 
   /** Evaluation only from here on (a loaded model): cheaper gradients to the input. */
@@ -186,6 +193,18 @@ export class OperatorNet {
   /** The mirror image of raw features [B, nIn] (camber, alpha negated; trips swapped). */
   mirror(u: tf.Tensor2D): tf.Tensor2D {
     return matMulConst(u, this.mirrorMatrix, this.mirrorMatrixT);
+  }
+
+  /**
+   * Squared norm, in units of geometryFloor, of the geometry features of raw rows [B, nIn] outside the
+   * retained principal directions: ~0.25 for a typical training shape (median), hundreds for shapes
+   * unlike any of them (a blunt 5 % trailing edge, an unclosed contour).
+   */
+  outOfSubspace2(u: tf.Tensor2D): tf.Tensor1D {
+    const fg = this.nIn - CONDITION_FEATURES.length;
+    const g = tf.sub(tf.slice(u, [0, 0], [-1, fg]), this.geoMean) as tf.Tensor2D;
+    const r = matMulConst(g, this.geoResidual, this.geoResidual);
+    return tf.div(tf.sum(tf.square(r), 1), this.spec.geometryFloor ** 2) as tf.Tensor1D;
   }
 
   /** Squared Mahalanobis distance of normalized inputs [B, nZ] from the training mean (0). */
@@ -237,7 +256,8 @@ export class OperatorNet {
     const nf = FORCE_OUTPUTS.length;
     const forces = tf.slice(f, [0, 0], [-1, nf]) as tf.Tensor2D;
     const raw = tf.reshape(tf.slice(f, [0, nf], [-1, 1]), [-1]) as tf.Tensor1D;
-    const logit = tf.sub(raw, tf.div(this.mahalanobis2(n), 2 * this.spec.priorScale)) as tf.Tensor1D;
+    const prior = tf.add(this.mahalanobis2(n), this.outOfSubspace2(u));
+    const logit = tf.sub(raw, tf.div(prior, 2 * this.spec.priorScale)) as tf.Tensor1D;
     if (!fields) return { forces, logit };
     const all = this.fieldHead.apply(h);
     const cp = this.pressure(tf.slice(all, [0, 0], [-1, 3 * this.scp]) as tf.Tensor2D, u);
@@ -300,6 +320,7 @@ export class OperatorNet {
     for (const d of [...this.trunk.layers(), this.forceHead, this.fieldHead]) d.dispose();
     this.store.dispose();
     for (const t of [
+      this.geoResidual,
       this.geoBasisT,
       this.precisionT,
       this.mirrorMatrixT,
@@ -314,4 +335,20 @@ export class OperatorNet {
     ])
       t.dispose();
   }
+}
+
+/**
+ * I - P for the whitened basis B [fg, K] (columns v_k / sqrt(lambda_k), v_k orthonormal): P = sum_k v_k
+ * v_k^T = B diag(lambda) B^T, with 1 / lambda_k the squared norm of column k. Row-major [fg, fg].
+ */
+function residualProjector(basis: number[], fg: number, K: number): Float32Array {
+  const r = new Float32Array(fg * fg);
+  for (let i = 0; i < fg; i++) r[i * fg + i] = 1;
+  for (let k = 0; k < K; k++) {
+    let n2 = 0;
+    for (let i = 0; i < fg; i++) n2 += basis[i * K + k] ** 2;
+    for (let i = 0; i < fg; i++)
+      for (let j = 0; j < fg; j++) r[i * fg + j] -= (basis[i * K + k] * basis[j * K + k]) / n2;
+  }
+  return r;
 }
