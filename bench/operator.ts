@@ -168,6 +168,8 @@ interface Scores {
   /** |ln Cd(Squire-Young on the predicted TE theta, H, ue) - ln Cd force head|, mean */
   lnCdSquireYoungVsHead?: number;
   confidenceAuc: number;
+  /** Cl MAE and mean |d ln Cd| per airfoil (converged points) */
+  perAirfoil: Record<string, { points: number; clMae: number; lnCdMae: number }>;
 }
 
 function arcWeights(a: Airfoil): Float64Array {
@@ -205,6 +207,7 @@ function score(
   let syN = 0;
   const conf: number[] = [];
   const lab: number[] = [];
+  const perAirfoil: Scores['perAirfoil'] = {};
   for (const a of airfoils) {
     const pts = sel.filter((p) => p.airfoil === a.name);
     if (!pts.length) continue;
@@ -231,6 +234,10 @@ function score(
       n++;
       cl += Math.abs(forces[k].cl - p.cl);
       lncd += Math.abs(Math.log(forces[k].cd) - Math.log(p.cd));
+      const pa = (perAirfoil[a.name] ??= { points: 0, clMae: 0, lnCdMae: 0 });
+      pa.points++;
+      pa.clMae += (Math.abs(forces[k].cl - p.cl) - pa.clMae) / pa.points;
+      pa.lnCdMae += (Math.abs(Math.log(forces[k].cd) - Math.log(p.cd)) - pa.lnCdMae) / pa.points;
       cm += Math.abs(forces[k].cm - p.cm);
       xtr += 0.5 * (Math.abs(forces[k].xtrTop - p.xtrTopOut) + Math.abs(forces[k].xtrBot - p.xtrBotOut));
       if (dists && p.cp) {
@@ -264,7 +271,7 @@ function score(
       }
     });
   }
-  const s: Scores = { points: n, clMae: cl / n, lnCdMae: lncd / n, cmMae: cm / n, xtrMae: xtr / n, confidenceAuc: rocAuc(conf, lab) };
+  const s: Scores = { points: n, clMae: cl / n, lnCdMae: lncd / n, cmMae: cm / n, xtrMae: xtr / n, confidenceAuc: rocAuc(conf, lab), perAirfoil };
   if (cpN) {
     s.cpRelL2 = cpSum / cpN;
     s.clIntegratedVsHead = intHead / cpN;
@@ -305,6 +312,20 @@ async function main() {
   console.log(`core (alpha -4..10, Re 2e5..5e6, M <= 0.3, free):  ${fmt(core)}`);
   console.log(`full (alpha -6..16, Re 5e4..1e7, M <= 0.5, trips): ${fmt(full)}`);
   console.log(`all points: ${fmt(all)}`);
+  const perLine = (sc: Scores) => {
+    const e = Object.entries(sc.perAirfoil).sort((x, y) => y[1].clMae - x[1].clMae);
+    const cls = e.map(([, v]) => v.clMae).sort((x, y) => x - y);
+    const lns = e.map(([, v]) => v.lnCdMae).sort((x, y) => x - y);
+    const med = (v: number[]) => v[Math.floor((v.length - 1) / 2)];
+    return (
+      `median over the ${e.length} airfoils: Cl MAE ${med(cls).toFixed(4)}, |dlnCd| ${med(lns).toFixed(4)}; worst Cl: ` +
+      e
+        .slice(0, 8)
+        .map(([k, v]) => `${k} ${v.clMae.toFixed(3)}/${v.lnCdMae.toFixed(3)}`)
+        .join(', ')
+    );
+  };
+  console.log(`core per airfoil (Cl MAE/|dlnCd|), ${perLine(core)}`);
   console.log(
     `forces from the predicted distributions: |Cl(Cp) - Cl head| mean ${core.clIntegratedVsHead!.toFixed(4)} (core), ` +
       `|Cl(Cp) - Cl solver| ${core.clIntegratedVsSolver!.toFixed(4)}, |Cm(Cp) - Cm head| ${core.cmIntegratedVsHead!.toFixed(4)}, ` +
@@ -331,6 +352,7 @@ async function main() {
     };
     console.log(`CST-MLP baseline core: ${fmt(baseline.core)}`);
     console.log(`CST-MLP baseline full: ${fmt(baseline.full)}`);
+    console.log(`CST-MLP baseline core per airfoil, ${perLine(baseline.core)}`);
   } else console.log(`(no baseline model at ${BASELINE})`);
 
   // 4. speed
