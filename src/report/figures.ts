@@ -174,7 +174,8 @@ function solutionCoefficients(r: PointSolution): string {
 }
 
 function solutionName(data: ReportData, r: PointSolution): string {
-  const alpha = r.model !== 'solver' || r.converged === false ? ` at α ${fmt(r.alphaDeg, 2)}°` : '';
+  // always the solution's own alpha: with alpha free or a target Cl it differs from the point's heading
+  const alpha = ` at α ${fmt(r.alphaDeg, 2)}°`;
   return `${shapeLabel(data, r.shape)} · ${MODEL_TEXT[r.model]}${alpha}${solutionCoefficients(r)}`;
 }
 
