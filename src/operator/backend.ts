@@ -67,6 +67,9 @@ export function initBackend(): Promise<BackendName> {
       uncaughtException: process.listeners('uncaughtException'),
       unhandledRejection: process.listeners('unhandledRejection'),
     };
+    // production mode: no debug checks, and no console banner of the cpu backend ("install our node
+    // backend") in a CLI's output
+    tf.enableProdMode();
     try {
       return await select();
     } finally {
