@@ -90,7 +90,8 @@ function holdoutAirfoils(): Airfoil[] {
     const a = fs.existsSync(file) ? loadAirfoil(file) : loadAirfoil(name);
     out.push({ ...a, name });
   }
-  for (const code of h.naca as string[]) out.push({ ...loadAirfoil(`naca${code}`), name: `naca${code} (formula)` });
+  for (const code of h.naca as string[])
+    out.push({ ...loadAirfoil(`naca${code}`), name: `naca${code} (formula)` });
   return QUICK ? out.slice(0, 6) : out;
 }
 
@@ -101,10 +102,19 @@ function solverReference(airfoils: Airfoil[]): RefPoint[] {
   const t0 = performance.now();
   const rand = rng(20261203);
   airfoils.forEach((a, k) => {
-    const polars: { set: 'core' | 'full'; re: number; mach: number; nCrit: number; xtrTop: number; xtrBot: number; alphas: number[] }[] = [];
+    const polars: {
+      set: 'core' | 'full';
+      re: number;
+      mach: number;
+      nCrit: number;
+      xtrTop: number;
+      xtrBot: number;
+      alphas: number[];
+    }[] = [];
     const core = Array.from({ length: 15 }, (_, i) => -4 + i);
     for (const re of [2e5, 5e5, 1e6, 2e6, 5e6])
-      for (const mach of [0, 0.3]) polars.push({ set: 'core', re, mach, nCrit: 9, xtrTop: 1, xtrBot: 1, alphas: core });
+      for (const mach of [0, 0.3])
+        polars.push({ set: 'core', re, mach, nCrit: 9, xtrTop: 1, xtrBot: 1, alphas: core });
     const full = Array.from({ length: 23 }, (_, i) => -6 + i);
     for (let j = 0; j < 4; j++) {
       const re = Math.exp(Math.log(5e4) + rand() * Math.log(1e7 / 5e4));
@@ -113,11 +123,26 @@ function solverReference(airfoils: Airfoil[]): RefPoint[] {
       const tripped = rand() < 0.3;
       const xt = 0.02 + 0.88 * rand();
       const xb = 0.02 + 0.88 * rand();
-      polars.push({ set: 'full', re, mach, nCrit, xtrTop: tripped ? xt : 1, xtrBot: tripped ? xb : 1, alphas: full });
+      polars.push({
+        set: 'full',
+        re,
+        mach,
+        nCrit,
+        xtrTop: tripped ? xt : 1,
+        xtrBot: tripped ? xb : 1,
+        alphas: full,
+      });
     }
     const prepared = prepareAirfoil(a, { panels: 160 });
     for (const p of polars) {
-      const r = analyze(a, { re: p.re, mach: p.mach, nCrit: p.nCrit, xtrTop: p.xtrTop, xtrBot: p.xtrBot, alphaDeg: p.alphas });
+      const r = analyze(a, {
+        re: p.re,
+        mach: p.mach,
+        nCrit: p.nCrit,
+        xtrTop: p.xtrTop,
+        xtrBot: p.xtrBot,
+        alphaDeg: p.alphas,
+      });
       r.forEach((q) => {
         const pt: RefPoint = {
           airfoil: a.name,
@@ -144,7 +169,9 @@ function solverReference(airfoils: Airfoil[]): RefPoint[] {
         pts.push(pt);
       });
     }
-    process.stderr.write(`\rsolver reference: ${k + 1}/${airfoils.length} airfoils, ${pts.length} points, ${((performance.now() - t0) / 1000).toFixed(0)} s   `);
+    process.stderr.write(
+      `\rsolver reference: ${k + 1}/${airfoils.length} airfoils, ${pts.length} points, ${((performance.now() - t0) / 1000).toFixed(0)} s   `,
+    );
   });
   process.stderr.write('\n');
   fs.mkdirSync(OUT_DIR, { recursive: true });
@@ -213,7 +240,14 @@ function score(
     if (!pts.length) continue;
     const nodes = prepareAirfoil(a, { panels: 160 });
     const input = panels === 160 ? nodes : prepareAirfoil(a, { panels });
-    const conds = pts.map((p) => ({ alphaDeg: p.alphaDeg, re: p.re, mach: p.mach, nCrit: p.nCrit, xtrTop: p.xtrTop, xtrBot: p.xtrBot }));
+    const conds = pts.map((p) => ({
+      alphaDeg: p.alphaDeg,
+      re: p.re,
+      mach: p.mach,
+      nCrit: p.nCrit,
+      xtrTop: p.xtrTop,
+      xtrBot: p.xtrBot,
+    }));
     let forces: OperatorForces[];
     let dists: OperatorDistributions[] | undefined;
     if (fields) {
@@ -252,7 +286,15 @@ function score(
         cpSum += Math.sqrt(e / s);
         cpN++;
         const q = Float64Array.from(cp, (c) => Math.sqrt(Math.max(0, 1 - incompressibleCp(c, p.mach))));
-        const f = forceCoefficients(nodes.x, nodes.y, nodes.x.length, q, null, (p.alphaDeg * Math.PI) / 180, p.mach);
+        const f = forceCoefficients(
+          nodes.x,
+          nodes.y,
+          nodes.x.length,
+          q,
+          null,
+          (p.alphaDeg * Math.PI) / 180,
+          p.mach,
+        );
         intHead += Math.abs(f.cl - forces[k].cl);
         intSol += Math.abs(f.cl - p.cl);
         cmHead += Math.abs(f.cm - forces[k].cm);
@@ -271,7 +313,15 @@ function score(
       }
     });
   }
-  const s: Scores = { points: n, clMae: cl / n, lnCdMae: lncd / n, cmMae: cm / n, xtrMae: xtr / n, confidenceAuc: rocAuc(conf, lab), perAirfoil };
+  const s: Scores = {
+    points: n,
+    clMae: cl / n,
+    lnCdMae: lncd / n,
+    cmMae: cm / n,
+    xtrMae: xtr / n,
+    confidenceAuc: rocAuc(conf, lab),
+    perAirfoil,
+  };
   if (cpN) {
     s.cpRelL2 = cpSum / cpN;
     s.clIntegratedVsHead = intHead / cpN;
@@ -302,7 +352,9 @@ async function main() {
   const airfoils = holdoutAirfoils();
   const ref = solverReference(airfoils);
   const conv = ref.filter((p) => p.converged).length;
-  console.log(`reference: ${ref.length} solver points on ${airfoils.length} held-out airfoils, ${conv} converged`);
+  console.log(
+    `reference: ${ref.length} solver points on ${airfoils.length} held-out airfoils, ${conv} converged`,
+  );
 
   // 1-2. accuracy and confidence
   const core = score(op, airfoils, ref, 'core');
@@ -338,7 +390,13 @@ async function main() {
   for (const k of ['80', '320']) {
     const r = resolution[k];
     const b = resolution['160'];
-    const worst = Math.max(r.clMae / b.clMae, r.lnCdMae / b.lnCdMae, r.cmMae / b.cmMae, r.xtrMae / b.xtrMae, r.cpRelL2! / b.cpRelL2!);
+    const worst = Math.max(
+      r.clMae / b.clMae,
+      r.lnCdMae / b.lnCdMae,
+      r.cmMae / b.cmMae,
+      r.xtrMae / b.xtrMae,
+      r.cpRelL2! / b.cpRelL2!,
+    );
     console.log(`${k} input points: ${fmt(r)}  worst ratio to 160: ${worst.toFixed(3)}`);
   }
   let baseline: { core: Scores; full: Scores; all: Scores; training?: unknown } | null = null;
@@ -455,14 +513,18 @@ async function main() {
     let nP = 0;
     for (let j = 0; j < p0.length; j++) {
       let ad = 0;
-      for (let i = 0; i < shape0.x.length; i++) ad += gs.dX.ld[i] * J.dx[i * p0.length + j] + gs.dY.ld[i] * J.dy[i * p0.length + j];
+      for (let i = 0; i < shape0.x.length; i++)
+        ad += gs.dX.ld[i] * J.dx[i * p0.length + j] + gs.dY.ld[i] * J.dy[i * p0.length + j];
       const pp = Float64Array.from(p0);
       pp[j] += h;
       const pm = Float64Array.from(p0);
       pm[j] -= h;
       const sp = cst.coordinates(pp);
       const sm = cst.coordinates(pm);
-      const fd = (op.predictForces([sp], [c])[0].cl / op.predictForces([sp], [c])[0].cd - op.predictForces([sm], [c])[0].cl / op.predictForces([sm], [c])[0].cd) / (2 * h);
+      const fd =
+        (op.predictForces([sp], [c])[0].cl / op.predictForces([sp], [c])[0].cd -
+          op.predictForces([sm], [c])[0].cl / op.predictForces([sm], [c])[0].cd) /
+        (2 * h);
       eP += (fd - ad) ** 2;
       nP += ad ** 2;
     }
@@ -486,7 +548,9 @@ async function main() {
   const bytesBefore = tf.memory().numBytes;
   for (let k = 0; k < 1000; k++) op.predict(a0, { alphaDeg: [k % 10], re: 1e6 }, { distributions: true });
   const after = tf.memory().numTensors;
-  console.log(`tf.memory over 1,000 predict calls: tensors ${before} -> ${after}, bytes ${bytesBefore} -> ${tf.memory().numBytes}`);
+  console.log(
+    `tf.memory over 1,000 predict calls: tensors ${before} -> ${after}, bytes ${bytesBefore} -> ${tf.memory().numBytes}`,
+  );
 
   const accept = {
     coreClMae: core.clMae <= 0.012,
@@ -500,7 +564,15 @@ async function main() {
     resolution: ['80', '320'].every((k) => {
       const r = resolution[k];
       const b = resolution['160'];
-      return Math.max(r.clMae / b.clMae, r.lnCdMae / b.lnCdMae, r.cmMae / b.cmMae, r.xtrMae / b.xtrMae, r.cpRelL2! / b.cpRelL2!) <= 1.1;
+      return (
+        Math.max(
+          r.clMae / b.clMae,
+          r.lnCdMae / b.lnCdMae,
+          r.cmMae / b.cmMae,
+          r.xtrMae / b.xtrMae,
+          r.cpRelL2! / b.cpRelL2!,
+        ) <= 1.1
+      );
     }),
     speed10k: t10k <= 1.5,
     gradient20ms: gMs <= 20,

@@ -162,7 +162,10 @@ export class OperatorNet {
     this.geoBasisT = tf.transpose(this.geoBasis);
     this.precisionT = tf.transpose(this.precision);
     this.mirrorMatrixT = tf.transpose(this.mirrorMatrix);
-    this.geoResidual = tf.tensor2d(residualProjector(spec.geometryBasis, fg, spec.geometryComponents), [fg, fg]);
+    this.geoResidual = tf.tensor2d(residualProjector(spec.geometryBasis, fg, spec.geometryComponents), [
+      fg,
+      fg,
+    ]);
   }
 
   /** Evaluation only from here on (a loaded model): cheaper gradients to the input. */

@@ -167,7 +167,7 @@ function hashGroup(g: number, seed: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Splits rows into training and validation by polar. */
+/** Splits rows into training and validation by polar (hash of the polar id; at least one polar when fraction > 0). */
 export function splitRows(
   d: TrainingData,
   fraction: number,
@@ -177,6 +177,14 @@ export function splitRows(
   const val: number[] = [];
   const cut = Math.floor(fraction * 4294967296);
   for (let r = 0; r < d.n; r++) (hashGroup(d.group[r], seed) < cut ? val : train).push(r);
+  if (fraction > 0 && val.length === 0 && d.n > 0) {
+    // a small dataset whose hashes all missed the cut: hold back the one polar with the smallest hash
+    let best = d.group[0];
+    for (let r = 1; r < d.n; r++) if (hashGroup(d.group[r], seed) < hashGroup(best, seed)) best = d.group[r];
+    train.length = 0;
+    for (let r = 0; r < d.n; r++) (d.group[r] === best ? val : train).push(r);
+    if (train.length === 0) return { train: Int32Array.from(val), val: new Int32Array(0) };
+  }
   return { train: Int32Array.from(train), val: Int32Array.from(val) };
 }
 

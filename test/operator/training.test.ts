@@ -175,3 +175,67 @@ describe('operator training', () => {
     op.dispose();
   });
 });
+
+describe('foilopt train (CLI)', () => {
+  async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const { run } = await import('../../src/cli/main');
+    let out = '';
+    let err = '';
+    const code = await run(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+    return { code, out, err };
+  }
+
+  it('trains with per-epoch validation lines, writes a model predict can load, and --resume of a finished run trains nothing more', async () => {
+    const out = path.join(tmp, 'cli-model');
+    const args = [
+      'train',
+      '--data',
+      path.join(tmp, 'data'),
+      '--out',
+      out,
+      '--epochs',
+      '2',
+      '--width',
+      '16',
+      '--depth',
+      '2',
+      '--batch',
+      '64',
+      '--json',
+    ];
+    const r = await cli(...args);
+    expect(r.code).toBe(0);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const epochs = lines.filter((l) => l.epoch !== undefined);
+    expect(epochs.map((l) => l.epoch)).toEqual([1, 2]);
+    for (const l of epochs) {
+      expect(l.validation.cases).toBeGreaterThan(0);
+      expect(Number.isFinite(l.validation.clMae)).toBe(true);
+      expect(l.trainLoss).toBeGreaterThan(0);
+    }
+    expect(lines[lines.length - 1].finished).toBe(true);
+    expect(fs.existsSync(path.join(out, 'model.json'))).toBe(true);
+    const p = await cli('predict', 'naca2412', '--re', '1e6', '--alpha', '2', '--model', out, '--json');
+    expect(p.code).toBe(0);
+    expect(JSON.parse(p.out).confidence).toBeGreaterThanOrEqual(0);
+    const again = await cli(...args, '--resume');
+    expect(again.code).toBe(0);
+    expect(again.out.split('\n').filter((l) => l.includes('"epoch"'))).toHaveLength(0);
+  });
+
+  it('bad input exits 1 with one line', async () => {
+    for (const argv of [
+      ['train', '--data', path.join(tmp, 'no-such-dir'), '--out', path.join(tmp, 'x')],
+      ['train', '--data', path.join(tmp, 'data')],
+      ['train', '--data', path.join(tmp, 'data'), '--out', path.join(tmp, 'y'), '--epochs', '0'],
+    ]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(1);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/^foilopt: /);
+    }
+  });
+});
