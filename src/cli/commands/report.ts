@@ -1,6 +1,6 @@
 /**
  * `foilopt report <run-dir> [--out FILE] [--field-grid NXxNY] [--field-alpha A] [--iterates N]
- * [--no-xfoil] [--json]`: (re)generates the self-contained HTML report of an optimizer run directory
+ * [--no-xfoil] [--operator default|DIR] [--json]`: (re)generates the self-contained HTML report of an optimizer run directory
  * (src/cli/report-data.ts collects the data, src/report renders it).
  */
 import * as fs from 'fs';
@@ -41,9 +41,17 @@ export const reportCommand: CommandSpec = {
       type: 'boolean',
       description: 'do not run XFOIL polars even when the run used XFOIL',
     },
+    {
+      name: 'operator',
+      type: 'string',
+      placeholder: 'default|DIR',
+      description:
+        "add the neural operator's Cp, boundary layer and polars (dashed): 'default' = the committed model, or a model directory",
+    },
   ],
   examples: [
     'foilopt report runs/max-ld',
+    'foilopt report runs/max-ld --operator default',
     'foilopt report runs/max-ld --out max-ld.html --field-grid 241x145',
   ],
   async run(args, io) {
