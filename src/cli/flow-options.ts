@@ -3,6 +3,7 @@
  * --re, --mach, --ncrit, --xtr-top, --xtr-bot, --panels, and their conversion to FlowConditions.
  */
 import { FoiloptError } from '../errors';
+import { parseAlphaSpec, parseClSpec } from '../flow/spec';
 import type { FlowConditions } from '../flow/types';
 import type { OptionSpec, ParsedArgs } from './args';
 
@@ -83,4 +84,14 @@ export function flowConditionsFromArgs(args: ParsedArgs): Required<FlowCondition
     xtrTop: o['xtr-top'] as number,
     xtrBot: o['xtr-bot'] as number,
   };
+}
+
+/** The sweep from the parsed SWEEP_OPTIONS: target CLs, or angles of attack (default --alpha 0). */
+export function sweepFromArgs(args: ParsedArgs): { cl: number[] } | { alphaDeg: number[] } {
+  const o = args.options;
+  if (o.alpha !== undefined && o.cl !== undefined)
+    throw new FoiloptError('give either --alpha or --cl, not both');
+  return o.cl !== undefined
+    ? { cl: parseClSpec(String(o.cl)) }
+    : { alphaDeg: parseAlphaSpec(o.alpha === undefined ? '0' : String(o.alpha)) };
 }

@@ -6,15 +6,15 @@
  * point's boundary-layer distributions; --report FILE writes the HTML report (src/report) of the
  * polar with Cp, boundary layer and flow field.
  */
-import { FLOW_OPTIONS, SWEEP_OPTIONS, flowConditionsFromArgs } from '../flow-options';
+import { FLOW_OPTIONS, SWEEP_OPTIONS, flowConditionsFromArgs, sweepFromArgs } from '../flow-options';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FoiloptError } from '../../errors';
 import { loadAirfoil } from '../../geometry/lookup';
 import type { Airfoil } from '../../geometry/types';
-import { parseAlphaSpec, parseClSpec } from '../../flow/spec';
 import type { BoundaryLayerSide, FlowConditions, PointResult, SolverOptions } from '../../flow/types';
-import type { CommandSpec } from '../command';
+import type { ParsedArgs } from '../args';
+import type { CliIO, CommandSpec } from '../command';
 import { FIELD_OPTIONS, fieldRequestFromArgs, writeAnalysisReport } from '../report-data';
 
 /** The signature of analyze() in src/flow/analyze.ts (loaded on first use, see loadAnalyze). */
@@ -128,6 +128,31 @@ export function formatBoundaryLayer(
   return lines.join('\n') + '\n';
 }
 
+/** The --bl directory, created (with parents) when given; undefined without --bl. */
+export function blDirFromArgs(args: ParsedArgs): string | undefined {
+  const blDir = args.options.bl as string | undefined;
+  if (blDir !== undefined) {
+    try {
+      fs.mkdirSync(blDir, { recursive: true });
+    } catch (e) {
+      throw new FoiloptError(`cannot create the --bl directory: ${(e as Error).message}`, { file: blDir });
+    }
+  }
+  return blDir;
+}
+
+/** The "report: FILE (size, figures)" line: on stderr under --json (stdout stays JSON), else stdout. */
+export function printReportLine(
+  io: CliIO,
+  json: boolean,
+  file: string,
+  r: { bytes: number; figures: number },
+): void {
+  const line = `report: ${file} (${(r.bytes / 1e6).toFixed(2)} MB, ${r.figures} figures)\n`;
+  if (json) io.stderr(line);
+  else io.stdout(line);
+}
+
 /** File name of a point's BL dump: bl_<index>_a<alpha>.txt (index in request order, 3 digits). */
 export function blFileName(index: number, alphaDeg: number): string {
   return `bl_${String(index).padStart(3, '0')}_a${alphaDeg.toFixed(3)}.txt`;
@@ -172,21 +197,9 @@ export const analyzeCommand: CommandSpec = {
   run(args, io) {
     const o = args.options;
     const conditions = flowConditionsFromArgs(args);
-    if (o.alpha !== undefined && o.cl !== undefined)
-      throw new FoiloptError('give either --alpha or --cl, not both');
-    const sweep =
-      o.cl !== undefined
-        ? { cl: parseClSpec(String(o.cl)) }
-        : { alphaDeg: parseAlphaSpec(o.alpha === undefined ? '0' : String(o.alpha)) };
+    const sweep = sweepFromArgs(args);
     const airfoil = loadAirfoil(args.positionals[0]);
-    const blDir = o.bl as string | undefined;
-    if (blDir !== undefined) {
-      try {
-        fs.mkdirSync(blDir, { recursive: true });
-      } catch (e) {
-        throw new FoiloptError(`cannot create the --bl directory: ${(e as Error).message}`, { file: blDir });
-      }
-    }
+    const blDir = blDirFromArgs(args);
     const reportFile = o.report as string | undefined;
     const field = fieldRequestFromArgs(args);
     const analyze = loadAnalyze();
@@ -222,9 +235,7 @@ export const analyzeCommand: CommandSpec = {
         command: `foilopt analyze ${process.argv.slice(3).join(' ')}`.trim(),
         timings: [{ phase: 'solver sweep', seconds: sweepSeconds }],
       });
-      const line = `report: ${reportFile} (${(r.bytes / 1e6).toFixed(2)} MB, ${r.figures} figures)\n`;
-      if (o.json) io.stderr(line);
-      else io.stdout(line);
+      printReportLine(io, Boolean(o.json), reportFile, r);
     }
     return 0;
   },

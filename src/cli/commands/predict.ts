@@ -7,14 +7,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FoiloptError } from '../../errors';
 import { loadAirfoil } from '../../geometry/lookup';
-import { parseAlphaSpec, parseClSpec } from '../../flow/spec';
 import type { BoundaryLayerSide, FlowConditions, PointResult } from '../../flow/types';
 import type { CommandSpec } from '../command';
-import { FLOW_OPTIONS, SWEEP_OPTIONS, flowConditionsFromArgs } from '../flow-options';
+import { FLOW_OPTIONS, SWEEP_OPTIONS, flowConditionsFromArgs, sweepFromArgs } from '../flow-options';
 import { FIELD_OPTIONS, fieldRequestFromArgs, writeAnalysisReport } from '../report-data';
-import { blFileName, formatBoundaryLayer, pointJson } from './analyze';
+import { blDirFromArgs, blFileName, formatBoundaryLayer, pointJson, printReportLine } from './analyze';
 import type { OperatorPointResult } from '../../operator';
 
 function num(v: number, width: number, decimals: number): string {
@@ -115,17 +113,9 @@ export const predictCommand: CommandSpec = {
   async run(args, io) {
     const o = args.options;
     const conditions = flowConditionsFromArgs(args);
-    if (o.alpha !== undefined && o.cl !== undefined)
-      throw new FoiloptError('give either --alpha or --cl, not both');
+    const sweep = sweepFromArgs(args);
     const airfoil = loadAirfoil(args.positionals[0]);
-    const blDir = o.bl as string | undefined;
-    if (blDir !== undefined) {
-      try {
-        fs.mkdirSync(blDir, { recursive: true });
-      } catch (e) {
-        throw new FoiloptError(`cannot create the --bl directory: ${(e as Error).message}`, { file: blDir });
-      }
-    }
+    const blDir = blDirFromArgs(args);
     const field = o.verify ? fieldRequestFromArgs(args) : false;
     const { loadOperator, defaultModelDir } = await import('../../operator');
     const modelDir = (o.model as string | undefined) ?? defaultModelDir();
@@ -134,10 +124,8 @@ export const predictCommand: CommandSpec = {
     const { prepareAirfoil, analyze } = await import('../../flow/analyze');
     const prepared = prepareAirfoil(airfoil, { panels });
     const t0 = process.hrtime.bigint();
-    let alphas: number[];
-    if (o.cl !== undefined)
-      alphas = parseClSpec(String(o.cl)).map((cl) => op.alphaForCl(prepared, conditions, cl));
-    else alphas = parseAlphaSpec(o.alpha === undefined ? '0' : String(o.alpha));
+    const alphas =
+      'cl' in sweep ? sweep.cl.map((cl) => op.alphaForCl(prepared, conditions, cl)) : sweep.alphaDeg;
     const points = op.predict(airfoil, { ...conditions, alphaDeg: alphas }, { panels });
     const opSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     let solver: PointResult[] | undefined;
@@ -198,9 +186,7 @@ export const predictCommand: CommandSpec = {
           ? undefined
           : ['Operator prediction only: run with --verify to add the solver and the flow field.'],
       });
-      const line = `report: ${reportFile} (${(r.bytes / 1e6).toFixed(2)} MB, ${r.figures} figures)\n`;
-      if (o.json) io.stderr(line);
-      else io.stdout(line);
+      printReportLine(io, Boolean(o.json), reportFile, r);
     }
     return 0;
   },
