@@ -36,6 +36,7 @@ import {
   type OperatorDistributions,
   type OperatorForces,
 } from '../src/operator/predict';
+import { upperFlags } from '../src/operator/stations';
 import { rocAuc } from '../src/operator/train';
 import { caseContext, buildCase } from '../src/dataset/cases';
 import { resolveConfig } from '../src/dataset/config';
@@ -251,11 +252,7 @@ function score(
     let forces: OperatorForces[];
     let dists: OperatorDistributions[] | undefined;
     if (fields) {
-      const upper = Array.from(nodes.x, (_, i) => {
-        let iLe = 0;
-        for (let k = 1; k < nodes.x.length; k++) if (nodes.x[k] < nodes.x[iLe]) iLe = k;
-        return i <= iLe;
-      });
+      const upper = upperFlags(nodes.x);
       const r = op.distributions(input, conds, { x: nodes.x, upper });
       forces = r.forces;
       dists = r.fields;
@@ -521,10 +518,7 @@ async function main() {
       pm[j] -= h;
       const sp = cst.coordinates(pp);
       const sm = cst.coordinates(pm);
-      const fd =
-        (op.predictForces([sp], [c])[0].cl / op.predictForces([sp], [c])[0].cd -
-          op.predictForces([sm], [c])[0].cl / op.predictForces([sm], [c])[0].cd) /
-        (2 * h);
+      const fd = (ld(sp.x, sp.y) - ld(sm.x, sm.y)) / (2 * h);
       eP += (fd - ad) ** 2;
       nP += ad ** 2;
     }

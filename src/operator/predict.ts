@@ -8,7 +8,7 @@ import { FoiloptError } from '../errors';
 import { packageRoot } from '../geometry/lookup';
 import { prepareAirfoil } from '../flow/analyze';
 import type { Airfoil } from '../geometry/types';
-import type { BoundaryLayerSide } from '../flow/types';
+import type { BoundaryLayerSide, PointResult } from '../flow/types';
 import { initBackend, tf } from './backend';
 import { createEncoder } from './encoders';
 import type { GeometryEncoding } from './encoding';
@@ -63,23 +63,17 @@ export interface OperatorDistributions {
   cf: Float64Array;
 }
 
-/** One operating point of `predict`, shaped like the solver's PointResult. */
-export interface OperatorPointResult {
-  alpha: number;
-  cl: number;
-  cd: number;
-  /** pressure drag cd - cdf */
-  cdp: number;
-  /** friction drag integrated from the predicted Cf */
-  cdf: number;
-  cm: number;
-  xtrTop: number;
-  xtrBot: number;
+/**
+ * One operating point of `predict`, shaped like the solver's PointResult (its scalar fields; cdf is
+ * integrated from the predicted Cf, cdp = cd - cdf; converged = confidence >= 0.5, the operator's call
+ * whether the solver converges here), with no wake in the boundary layer.
+ */
+export interface OperatorPointResult extends Pick<
+  PointResult,
+  'alpha' | 'cl' | 'cd' | 'cdp' | 'cdf' | 'cm' | 'xtrTop' | 'xtrBot' | 'converged' | 'residual'
+> {
   confidence: number;
-  /** confidence >= 0.5 (the operator's call whether the solver converges here) */
-  converged: boolean;
   iterations: 0;
-  residual: number;
   boundaryLayer?: { top: BoundaryLayerSide; bottom: BoundaryLayerSide };
 }
 

@@ -11,7 +11,7 @@
  * differentiable and costs one small matmul); the same interpolation maps the solver's node values to
  * station targets for training.
  */
-import { bracket, contourCoordinate } from './encoding';
+import { bracket, contourCoordinate, leadingEdgeIndex } from './encoding';
 
 /** A station set: stations per side (LE shared) and the LE packing a (1 = uniform in sigma). */
 export interface StationSpec {
@@ -105,7 +105,6 @@ export function stationsToPoints(
 
 /** Upper/lower flags of an airfoil's nodes: nodes before the LE node (smallest x) are upper. */
 export function upperFlags(x: ArrayLike<number>): boolean[] {
-  let iLe = 0;
-  for (let i = 1; i < x.length; i++) if (x[i] < x[iLe]) iLe = i;
+  const iLe = leadingEdgeIndex(x);
   return Array.from({ length: x.length }, (_, i) => i <= iLe);
 }

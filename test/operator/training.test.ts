@@ -62,7 +62,7 @@ describe('operator training', () => {
   it('a few steps lower the loss; the model saves, reloads identically and resumes', async () => {
     const out = path.join(tmp, 'model');
     const losses: number[] = [];
-    const r = await trainOperator({
+    const run = {
       data: [path.join(tmp, 'data')],
       out,
       epochs: 25,
@@ -70,8 +70,8 @@ describe('operator training', () => {
       learningRate: 3e-3,
       validationFraction: 0.15,
       ...SMALL,
-      onEpoch: (e) => losses.push(e.trainLoss),
-    });
+    };
+    const r = await trainOperator({ ...run, onEpoch: (e) => losses.push(e.trainLoss) });
     expect(r.finished).toBe(true);
     expect(losses[losses.length - 1]).toBeLessThan(0.6 * losses[0]);
     // reload: identical predictions
@@ -85,27 +85,9 @@ describe('operator training', () => {
     expect(p2).toEqual(p1);
     op2.dispose();
     // --resume after the run: nothing left to do, same model
-    const again = await trainOperator({
-      data: [path.join(tmp, 'data')],
-      out,
-      epochs: 25,
-      batchSize: 16,
-      learningRate: 3e-3,
-      validationFraction: 0.15,
-      ...SMALL,
-      resume: true,
-    });
+    const again = await trainOperator({ ...run, resume: true });
     expect(again.epochs).toBe(25);
-    await expect(
-      trainOperator({
-        data: [path.join(tmp, 'data')],
-        out,
-        epochs: 12,
-        batchSize: 16,
-        validationFraction: 0.15,
-        ...SMALL,
-      }),
-    ).rejects.toThrow(/holds a training checkpoint/);
+    await expect(trainOperator({ ...run, epochs: 12 })).rejects.toThrow(/holds a training checkpoint/);
   });
 
   it('resuming an interrupted run gives the same model as an uninterrupted one', async () => {
