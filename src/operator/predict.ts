@@ -11,7 +11,7 @@ import type { Airfoil } from '../geometry/types';
 import type { BoundaryLayerSide, PointResult } from '../flow/types';
 import { initBackend, tf } from './backend';
 import { createEncoder } from './encoders';
-import type { GeometryEncoding } from './encoding';
+import { leadingEdgeIndex, type GeometryEncoding } from './encoding';
 import {
   ALPHA_COLUMN,
   ALPHA_FEATURE_PER_DEG,
@@ -332,8 +332,7 @@ export class NeuralOperator {
     const conds = alphas.map((alphaDeg) => ({ ...conditions, alphaDeg }));
     const { forces, fields } = this.distributions(a, conds);
     const n = a.x.length;
-    let iLe = 0;
-    for (let i = 1; i < n; i++) if (a.x[i] < a.x[iLe]) iLe = i;
+    const iLe = leadingEdgeIndex(a.x);
     return forces.map((f, b) => {
       const d = fields[b];
       const cdf = frictionDrag(a, d.cf, f.alphaDeg);
